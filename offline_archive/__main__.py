@@ -1,0 +1,61 @@
+"""Command line: ``python -m offline_archive {build,serve,exec,info}``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import build, is_current
+from .paths import ENV_DIR, archive_root, data_dir
+from .serve import run_command, serve
+from .store import DataNotBuiltError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m offline_archive",
+        description="A local stand-in for the MAST services and S3 buckets the tutorials use. "
+                    f"Data lives in the user's cache directory (override with ${ENV_DIR}).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="generate the archive's data (only when missing or out of date)")
+    b.add_argument("--force", action="store_true", help="rebuild even when the data is current")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    s = sub.add_parser("serve", help="serve on 127.0.0.1 until terminated")
+    s.add_argument("--env-file", type=Path, help="once ready, write the client's `export` lines here")
+    e = sub.add_parser("exec", help="run a command with the archive up and its environment set")
+    e.add_argument("argv", nargs=argparse.REMAINDER, help="the command (after --)")
+    sub.add_parser("info", help="say where the data is and whether it is current")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root = archive_root()
+    if args.command == "build":
+        result = build(root, force=args.force, progress=not args.quiet)
+        what = "Built" if result.built else "Already current:"
+        print(f"{what} {result.files} files, {result.bytes / 1e6:.1f} MB in {result.path} "
+              f"({result.seconds:.1f} s).")
+        return 0
+    if args.command == "info":
+        state = "current" if is_current(root) else "missing or out of date (run: python -m offline_archive build)"
+        print(f"data: {data_dir(root)} ({state})")
+        return 0
+    try:
+        if args.command == "serve":
+            serve(root, args.env_file)
+            return 0
+        command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
+        if not command:
+            print("offline_archive exec: give the command to run after --", file=sys.stderr)
+            return 2
+        return run_command(root, command)
+    except DataNotBuiltError as exc:
+        print(f"offline_archive: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

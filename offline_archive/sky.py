@@ -1,0 +1,330 @@
+"""The offline archive's sky: the targets it knows, the observations around them and their products.
+
+Everything the archive serves is derived from the definitions in this module, so that the
+generator, the services and the tests agree by construction.  Positions, periods and sector
+dates follow the real objects closely enough for the tutorials to read naturally; the
+photometry is simulated (see :mod:`offline_archive.generate`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+#: BJD - 2457000: the TESS Barycentric Julian Date (BTJD) offset.
+BTJD_OFFSET = 2457000.0
+#: MJD = JD - 2400000.5
+MJD_OFFSET = 2400000.5
+
+
+@dataclass(frozen=True)
+class Planet:
+    """A transiting planet, enough to draw its transits."""
+
+    name: str
+    period_days: float
+    epoch_btjd: float
+    depth_ppm: float
+    duration_hours: float
+
+
+@dataclass(frozen=True)
+class Target:
+    """A named object the resolver knows, with the aliases a learner might type."""
+
+    key: str
+    canonical_name: str
+    aliases: tuple[str, ...]
+    ra: float
+    dec: float
+    object_type: str
+    tic: int | None = None
+    tmag: float | None = None
+    teff: float | None = None
+    radius_rsun: float | None = None
+    planets: tuple[Planet, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name that resolves to this target (canonical name first)."""
+        extra = (f"TIC {self.tic}",) if self.tic else ()
+        return tuple(dict.fromkeys((self.canonical_name, *self.aliases, *extra)))
+
+
+@dataclass(frozen=True)
+class Sector:
+    """A TESS sector: its dates (BTJD), its mid-sector data gap and the file-name stamps."""
+
+    number: int
+    start_btjd: float
+    end_btjd: float
+    gap_btjd: tuple[float, float]
+    lc_stamp: str  # the 'tess<yyyydddhhmmss>' prefix of the SPOC light-curve files
+    dv_stamp: str  # the prefix of the sector's data-validation run
+
+    @property
+    def label(self) -> str:
+        return f"s{self.number:04d}"
+
+
+# Sector dates as published for the TESS prime and first extended missions (rounded).
+SECTORS: dict[int, Sector] = {
+    s.number: s
+    for s in (
+        Sector(1, 1325.293, 1353.178, (1338.52, 1339.65), "tess2018206045859", "tess2018206190142"),
+        Sector(2, 1354.101, 1381.515, (1367.15, 1368.59), "tess2018234235059", "tess2018235142541"),
+        Sector(3, 1385.943, 1406.293, (1395.48, 1396.60), "tess2018263035959", "tess2018263124740"),
+        Sector(4, 1410.899, 1436.850, (1423.51, 1424.55), "tess2018292075959", "tess2018294095710"),
+        Sector(5, 1437.996, 1464.400, (1450.66, 1451.54), "tess2018319095959", "tess2018322093013"),
+        Sector(8, 1517.342, 1542.000, (1529.07, 1535.00), "tess2019032160000", "tess2019033200935"),
+        Sector(12, 1624.949, 1652.893, (1638.99, 1640.03), "tess2019140104343", "tess2019142103536"),
+        Sector(13, 1653.914, 1682.357, (1667.69, 1668.63), "tess2019169103026", "tess2019170095531"),
+        Sector(27, 2036.275, 2060.642, (2048.53, 2049.30), "tess2020186164531", "tess2020187024023"),
+        Sector(28, 2061.847, 2088.237, (2074.47, 2075.46), "tess2020212050318", "tess2020213072433"),
+    )
+}
+
+
+def cadence_times(sector: Sector, cadence_s: float) -> np.ndarray:
+    """Mid-exposure times (BTJD) of a sector's cadences, without the mid-sector gap.
+
+    Parameters
+    ----------
+    sector : Sector
+        The sector.
+    cadence_s : float
+        Cadence in seconds (120 for 2-minute data, 20 for fast cadence).
+
+    Returns
+    -------
+    numpy.ndarray
+        Times in days, strictly increasing.
+    """
+    step = cadence_s / 86400.0
+    t = sector.start_btjd + step / 2 + step * np.arange(int((sector.end_btjd - sector.start_btjd) / step))
+    return t[(t < sector.gap_btjd[0]) | (t > sector.gap_btjd[1])]
+
+
+# --------------------------------------------------------------------------------------------
+# Targets
+# --------------------------------------------------------------------------------------------
+
+PI_MEN = Target(
+    key="pi_men",
+    canonical_name="* pi. Men",
+    aliases=("Pi Mensae", "pi Men", "HD 39091", "HIP 26394", "HR 2022", "Gaia DR3 4623036865373793408"),
+    ra=84.29121,
+    dec=-80.46912,
+    object_type="PM*",
+    tic=261136679,
+    tmag=5.105,
+    teff=6037.0,
+    radius_rsun=1.10,
+    planets=(Planet("pi Men c", 6.26790, 1325.5035, 290.0, 2.95),),
+)
+
+FOMALHAUT = Target(
+    key="fomalhaut",
+    canonical_name="* alf PsA",
+    aliases=("Fomalhaut", "alf PsA", "alpha PsA", "HD 216956", "HIP 113368", "HR 8728"),
+    ra=344.41269271,
+    dec=-29.62223703,
+    object_type="**",
+)
+
+TRAPPIST_1 = Target(
+    key="trappist_1",
+    canonical_name="TRAPPIST-1",
+    aliases=("TRAPPIST-1", "Trappist 1", "2MASS J23062928-0502285", "EPIC 246199087"),
+    ra=346.62201667,
+    dec=-5.04138889,
+    object_type="BYDraEr*",
+    tic=278892590,
+    tmag=14.0,
+)
+
+#: The TESS target of the "querying MAST step by step" tutorial; its position is simulated.
+TIC_25132999 = Target(
+    key="tic_25132999",
+    canonical_name="TIC 25132999",
+    aliases=("TIC25132999",),
+    ra=64.87512,
+    dec=-63.15218,
+    object_type="*",
+    tic=25132999,
+    tmag=10.82,
+    teff=5522.0,
+    radius_rsun=0.93,
+    planets=(Planet("TIC 25132999.01", 3.41127, 1327.1870, 2600.0, 2.40),),
+)
+
+TARGETS: tuple[Target, ...] = (PI_MEN, FOMALHAUT, TRAPPIST_1, TIC_25132999)
+
+
+def normalise_name(name: str) -> str:
+    """Fold a target name the way the resolver compares names (case and spacing)."""
+    return " ".join(name.replace("_", " ").split()).lower()
+
+
+def find_target(name: str) -> Target | None:
+    """The target a name resolves to, or None (case- and spacing-insensitive)."""
+    wanted = normalise_name(name)
+    for target in TARGETS:
+        if any(normalise_name(alias) == wanted for alias in target.names):
+            return target
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Observations and products
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Product:
+    """One file of an observation, as `Mast.Caom.Products` lists it."""
+
+    filename: str
+    description: str
+    product_type: str  # SCIENCE, AUXILIARY, PREVIEW, INFO
+    subgroup: str  # productSubGroupDescription: LC, TP, DVT, DVR, DVS, DVM, ...
+    kind: str  # what the generator writes: see offline_archive.generate
+    s3_dir: str  # directory of the file under the stpubdata bucket
+    group: str = "Minimum Recommended Products"
+    params: tuple[tuple[str, object], ...] = ()  # extra inputs for the generator
+
+    def param(self, name: str, default: object = None) -> object:
+        return dict(self.params).get(name, default)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One CAOM observation (a row of `Mast.Caom.*` results) and its products."""
+
+    obsid: int
+    obs_collection: str
+    instrument_name: str
+    project: str
+    filters: str
+    wavelength_region: str
+    target_name: str
+    target_classification: str
+    obs_id: str
+    s_ra: float
+    s_dec: float
+    dataproduct_type: str
+    calib_level: int
+    t_min: float  # MJD
+    t_max: float  # MJD
+    t_exptime: float
+    em_min: float
+    em_max: float
+    footprint_deg: float  # half-width of a square footprint centred on (s_ra, s_dec)
+    proposal_id: str = ""
+    proposal_pi: str = ""
+    proposal_type: str = ""
+    obs_title: str = ""
+    sequence_number: int | None = None
+    provenance_name: str = ""
+    intent_type: str = "science"
+    data_rights: str = "PUBLIC"
+    products: tuple[Product, ...] = field(default=(), compare=False)
+    target: str | None = None  # key of the Target the observation is about, if any
+    data_url_index: int | None = 0  # which product is the observation's dataURL
+
+    @cached_property
+    def corners(self) -> list[tuple[float, float]]:
+        """Corners (RA, Dec in degrees) of the square footprint, counter-clockwise."""
+        h = self.footprint_deg
+        return [_offset(self.s_ra, self.s_dec, dx, dy) for dx, dy in ((h, -h), (h, h), (-h, h), (-h, -h))]
+
+    @property
+    def s_region(self) -> str:
+        pts = self.corners + self.corners[:1]
+        return "POLYGON " + " ".join(f"{ra:.8f} {dec:.8f}" for ra, dec in pts)
+
+    def data_uri(self, product: Product) -> str:
+        return f"mast:{self.obs_collection}/product/{product.filename}"
+
+    @property
+    def data_url(self) -> str | None:
+        if self.data_url_index is None or not self.products:
+            return None
+        return self.data_uri(self.products[self.data_url_index])
+
+    def distance_arcsec(self, ra: float, dec: float) -> float:
+        """Separation (arcsec) between a position and this footprint; 0 inside it."""
+        x, y = _tangent(self.s_ra, self.s_dec, ra, dec)
+        h = self.footprint_deg
+        dx = max(abs(x) - h, 0.0)
+        dy = max(abs(y) - h, 0.0)
+        return math.hypot(dx, dy) * 3600.0
+
+    def row(self) -> dict[str, object]:
+        """The observation as a CAOM result row (without ``distance``)."""
+        return {
+            "intentType": self.intent_type,
+            "obs_collection": self.obs_collection,
+            "provenance_name": self.provenance_name,
+            "instrument_name": self.instrument_name,
+            "project": self.project,
+            "filters": self.filters,
+            "wavelength_region": self.wavelength_region,
+            "target_name": self.target_name,
+            "target_classification": self.target_classification,
+            "obs_id": self.obs_id,
+            "s_ra": self.s_ra,
+            "s_dec": self.s_dec,
+            "dataproduct_type": self.dataproduct_type,
+            "proposal_pi": self.proposal_pi,
+            "calib_level": self.calib_level,
+            "t_min": self.t_min,
+            "t_max": self.t_max,
+            "t_exptime": self.t_exptime,
+            "em_min": self.em_min,
+            "em_max": self.em_max,
+            "obs_title": self.obs_title,
+            "t_obs_release": round(self.t_max + 30.0, 5),
+            "proposal_id": self.proposal_id,
+            "proposal_type": self.proposal_type,
+            "sequence_number": self.sequence_number,
+            "s_region": self.s_region,
+            "jpegURL": None,
+            "dataURL": self.data_url,
+            "dataRights": self.data_rights,
+            "mtFlag": False,
+            "srcDen": 5885.0,
+            "obsid": str(self.obsid),
+            "objID": str(self.obsid + 1_000_000_000),
+        }
+
+
+def _tangent(ra0: float, dec0: float, ra: float, dec: float) -> tuple[float, float]:
+    """Gnomonic projection (degrees) of (ra, dec) about (ra0, dec0)."""
+    a0, d0, a, d = map(math.radians, (ra0, dec0, ra, dec))
+    cos_c = math.sin(d0) * math.sin(d) + math.cos(d0) * math.cos(d) * math.cos(a - a0)
+    if cos_c <= 0:  # the other hemisphere: far away in any case
+        return 180.0, 180.0
+    x = math.cos(d) * math.sin(a - a0) / cos_c
+    y = (math.cos(d0) * math.sin(d) - math.sin(d0) * math.cos(d) * math.cos(a - a0)) / cos_c
+    return math.degrees(x), math.degrees(y)
+
+
+def _offset(ra0: float, dec0: float, x_deg: float, y_deg: float) -> tuple[float, float]:
+    """Inverse gnomonic projection: the (ra, dec) at tangent-plane offset (x, y) degrees."""
+    a0, d0 = math.radians(ra0), math.radians(dec0)
+    x, y = math.radians(x_deg), math.radians(y_deg)
+    rho = math.hypot(x, y)
+    if rho == 0:
+        return ra0, dec0
+    c = math.atan(rho)
+    dec = math.asin(math.cos(c) * math.sin(d0) + y * math.sin(c) * math.cos(d0) / rho)
+    ra = a0 + math.atan2(x * math.sin(c), rho * math.cos(d0) * math.cos(c) - y * math.sin(d0) * math.sin(c))
+    return math.degrees(ra) % 360.0, math.degrees(dec)
+
+
+def btjd_to_mjd(t: float) -> float:
+    return t + BTJD_OFFSET - MJD_OFFSET
