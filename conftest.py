@@ -1,0 +1,114 @@
+"""Test-session plumbing shared by the unit tests and nbval.
+
+When the collected tests need the offline archive (nbval's notebook cells, tests under
+``tests/notebooks`` and tests using the ``archive_env`` fixture), the archive's data is built if
+needed and the archive is started, as a subprocess on 127.0.0.1, *before* any test runs: nbval
+starts each notebook's kernel while setting up the notebook, earlier than fixtures are set up,
+so the environment must already point at the archive then.  The archive is stopped when the
+session ends.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+READY_TIMEOUT_S = 60.0
+
+
+def _needs_archive(item: pytest.Item) -> bool:
+    return (
+        type(item).__module__.startswith("nbval")
+        or "archive_env" in getattr(item, "fixturenames", ())
+        or item.get_closest_marker("archive") is not None
+        or Path(str(item.fspath)).is_relative_to(ROOT / "tests" / "notebooks")
+    )
+
+
+def parse_env_file(text: str) -> dict[str, str]:
+    """The variables of the ``export NAME=value`` lines the archive writes."""
+    env = {}
+    for line in text.splitlines():
+        words = shlex.split(line)
+        if len(words) == 2 and words[0] == "export" and "=" in words[1]:
+            name, _, value = words[1].partition("=")
+            env[name] = value
+    return env
+
+
+class _Archive:
+    """The archive subprocess for this test session."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.env: dict[str, str] = {}
+        self._saved: dict[str, str | None] = {}
+        self._dir: tempfile.TemporaryDirectory | None = None
+
+    def start(self) -> None:
+        subprocess.run([sys.executable, "-m", "offline_archive", "build", "--quiet"], check=True)
+        self._dir = tempfile.TemporaryDirectory(prefix="archive-session-")
+        env_file = Path(self._dir.name) / "archive.env"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "offline_archive", "serve", "--env-file", str(env_file)],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while not env_file.exists():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"The offline archive exited with code {self.process.returncode} "
+                                   "before it was ready; see its messages above.")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"The offline archive was not ready within {READY_TIMEOUT_S:.0f} s.")
+            time.sleep(0.05)
+        self.env = parse_env_file(env_file.read_text())
+        for name, value in self.env.items():
+            self._saved[name] = os.environ.get(name)
+            os.environ[name] = value
+
+    def stop(self) -> None:
+        for name, value in self._saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+
+
+_archive = _Archive()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "archive: the test needs the offline archive running")
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    if any(_needs_archive(item) for item in items) and _archive.process is None:
+        _archive.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _archive.stop()
+
+
+@pytest.fixture(scope="session")
+def archive_env() -> dict[str, str]:
+    """The environment of the running offline archive (proxy, CA bundle, S3 endpoint)."""
+    return dict(_archive.env)
