@@ -9,7 +9,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,20 +94,22 @@ def _lock(root: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _write_one(staging: Path, pair: tuple[Observation, Product]) -> tuple[str, dict]:
+    """Write one product under the staging directory; returns its manifest entry."""
+    obs, product = pair
+    bucket, key, rel = storage_path(obs, product)
+    path = staging / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_product(obs, product, path)
+    return obs.data_uri(product), {"path": rel, "size": path.stat().st_size, "bucket": bucket, "key": key}
+
+
 def _generate(staging: Path, progress: bool) -> dict:
     pairs = catalogue.all_products()
     products: dict[str, dict] = {}
-
-    def one(pair: tuple[Observation, Product]) -> tuple[str, dict]:
-        obs, product = pair
-        bucket, key, rel = storage_path(obs, product)
-        path = staging / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_product(obs, product, path)
-        return obs.data_uri(product), {"path": rel, "size": path.stat().st_size, "bucket": bucket, "key": key}
-
-    with ThreadPoolExecutor(max_workers=max(os.cpu_count() or 1, 2)) as pool:
-        results = pool.map(one, pairs)
+    # Processes, not threads: the PDF reports are drawn with matplotlib, whose state is global.
+    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
+        results = pool.map(_write_one, [staging] * len(pairs), pairs)
         for uri, entry in tqdm(results, total=len(pairs), desc="Building the offline archive", unit="file",
                                disable=not progress):
             products[uri] = entry

@@ -200,13 +200,13 @@ def _other(obsid: int, collection: str, instrument: str, filters: str, region: s
            footprint_deg: float, proposal: str = "", pi: str = "", title: str = "", calib: int = 3,
            s3: bool = False, target: str | None = None) -> Observation:
     """An observation by another mission with one small science file."""
-    ext = "_x1d.fits" if dtype == "spectrum" else "_drz.fits"
-    if collection == "GALEX":
-        ext = "-nd-int.fits"
+    ext = {"GALEX": "-nd-int.fits", "SWIFT": "_uw1_sk.fits", "K2": "_lpd-targ.fits"}.get(
+        collection, "_x1d.fits" if dtype == "spectrum" else "_drz.fits")
     filename = obs_id.lower() + ext
     directory = f"{collection.lower()}/public/{obs_id.lower()[:4]}/{obs_id.lower()}" if s3 else ""
     product = Product(
         filename,
+        "K2 target pixel file" if collection == "K2" else
         f"{collection} calibrated {'spectrum' if dtype == 'spectrum' else 'image'}",
         "SCIENCE",
         ext.strip("_-.").split(".")[0].upper(),
@@ -320,11 +320,13 @@ def observations() -> tuple[Observation, ...]:
         ("ODGK03010", "STIS/CCD", "MIRVIS", 57611.9, 120.0, "14493", "Bourrier, Vincent", 0.0003,
          (0.0, 30.0 / 3600)),
     ]
+    bands = {"G141": (1075.0, 1700.0), "G750L": (524.0, 1027.0), "MIRVIS": (200.0, 1030.0),
+             "F606W": (470.0, 720.0)}
     for obs_id, instrument, filt, mjd, exptime, prop, pi, fp, (dx, dy) in trap:
         ra, dec = _offset(t.ra, t.dec, dx, dy)
         dtype = "spectrum" if filt.startswith("G") else "image"
         obs.append(_other(new_id("OTHER"), "HST", instrument, filt, "INFRARED" if "IR" in instrument else "OPTICAL",
-                          "TRAPPIST-1", obs_id, ra, dec, dtype, mjd, exptime, (530.0, 1700.0), fp, prop, pi,
+                          "TRAPPIST-1", obs_id, ra, dec, dtype, mjd, exptime, bands[filt], fp, prop, pi,
                           "The atmospheres of the TRAPPIST-1 planets", s3=True, target=t.key))
     return tuple(obs)
 

@@ -9,7 +9,7 @@ import pytest
 import requests
 from astropy.coordinates import SkyCoord
 from astroquery.exceptions import NoResultsWarning, RemoteServiceError, ResolverError
-from astroquery.mast import Observations
+from astroquery.mast import Mast, Observations
 
 from offline_archive import catalogue
 from offline_archive.sky import PI_MEN
@@ -44,7 +44,7 @@ def test_empty_sky_gives_an_empty_table_and_a_warning(archive_env) -> None:
 
 def test_unknown_service_raises_the_remote_error(archive_env) -> None:
     with pytest.raises(RemoteServiceError, match="Unknown service"):
-        Observations.service_request("Mast.Caom.NoSuchService", {})
+        Mast.service_request("Mast.Caom.NoSuchService", {})
 
 
 def test_cloud_uri_of_a_product_without_a_cloud_copy_is_none(archive_env) -> None:
