@@ -46,7 +46,7 @@ test-notebooks: install
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks
 
 lab: archive
-	$(ARCHIVE) exec -- $(BIN)/jupyter lab --notebook-dir=notebooks
+	$(ARCHIVE) exec -- $(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Against the real services: no archive, no proxy, no local S3.
 live-test: install
