@@ -133,7 +133,7 @@ def check_manifest(manifest: Table | None) -> list[Path]:
         raise ValueError(f"Not a download manifest: no column(s) {', '.join(missing)}.")
     paths = [Path(str(path)) for path in manifest["Local Path"]]
     problems = []
-    for row, path in zip(manifest, paths):
+    for row, path in zip(manifest, paths, strict=True):
         if row["Status"] != "COMPLETE":
             message = row["Message"] if "Message" in manifest.colnames else ""
             problems.append(f"{path.name}: status {row['Status']} {message or ''}".rstrip())

@@ -108,7 +108,7 @@ def _dv_products(target: Target, stamp: str, first: int, last: int, run: int, di
         Product(f"{stem}_dvm.pdf", "Data validation mini report", "SCIENCE", "DVM", "tess_dvm_pdf", directory,
                 params=common),
     ]
-    for n, planet in enumerate(target.planets, start=1):
+    for n in range(1, len(target.planets) + 1):
         products.append(
             Product(
                 f"{stamp}-s{first:04d}-s{last:04d}-{target.tic:016d}-{n:02d}-{run:05d}_dvs.pdf",

@@ -15,7 +15,7 @@ from urllib.parse import unquote_plus
 
 from . import catalogue
 from .columns import CAOM_COLUMNS, DISTANCE, PRODUCT_COLUMNS, Column, columns_config, fields
-from .sky import TARGETS, Observation, Target, find_target
+from .sky import Observation, Target, find_target
 from .store import DataStore
 
 #: The largest page the portal hands out in one response.
@@ -146,7 +146,7 @@ def _filter(spec: object) -> Callable[[dict[str, object]], bool]:
         value = row.get(column.name)
         if value is None:
             return False
-        text = str(value).lower() if not isinstance(value, bool) else str(value).lower()
+        text = str(value).lower()
         parts = text.split(column.separator.lower()) if column.separator else [text]
         if wanted and any(part in wanted for part in parts):
             return True
@@ -228,10 +228,9 @@ def caom_query(service: str, params: dict[str, object], pagesize: int, page: int
         rows = _caom_rows(params, _position(*parts), with_filters=True)
     else:
         rows = _caom_rows(params, None, with_filters=True)
-    columns = _select_columns(params.get("columns"), CAOM_COLUMNS)
-    if columns is not None and service != "Mast.Caom.Filtered":
-        columns = columns + (DISTANCE,) if columns == CAOM_COLUMNS else columns
-    return _table(rows, columns, pagesize, page)
+    # Position searches add the computed `distance` column to the table they can return.
+    offered = CAOM_COLUMNS if service == "Mast.Caom.Filtered" else CAOM_COLUMNS + (DISTANCE,)
+    return _table(rows, _select_columns(params.get("columns"), offered), pagesize, page)
 
 
 def product_rows(obsids: list[str], store: DataStore) -> list[dict[str, object]]:
@@ -341,7 +340,3 @@ def path_lookup(uris: list[str], store: DataStore) -> dict[str, dict[str, object
             answer[uri] = {"status_code": 404, "path": None}
     return answer
 
-
-def known_names() -> list[str]:
-    """Every name the resolver knows (for messages and tests)."""
-    return [name for target in TARGETS for name in target.names]

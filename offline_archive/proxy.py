@@ -10,6 +10,7 @@ parsed with h11; the proxy never reads or alters what goes through a tunnel.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from urllib.parse import urlsplit
 
@@ -109,20 +110,16 @@ class ArchiveProxy:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in tasks:
                 task.cancel()
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError,
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError,
                 h11.RemoteProtocolError, ConnectionError, OSError, ValueError):
-            try:
+            with contextlib.suppress(ConnectionError, OSError, RuntimeError):
                 writer.write(_respond(400, b"Bad Request", "The offline archive's proxy rejected a malformed "
                                                           "or oversized request head.\n"))
-            except (ConnectionError, OSError, RuntimeError):
-                pass
         finally:
             for w in (writer, upstream_writer):
                 if w is not None:
-                    try:
+                    with contextlib.suppress(ConnectionError, OSError, RuntimeError):
                         w.close()
-                    except (ConnectionError, OSError, RuntimeError):
-                        pass
 
     def start(self) -> int:
         """Start listening on 127.0.0.1; returns the port."""

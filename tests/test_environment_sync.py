@@ -61,4 +61,5 @@ def test_lock_holds_the_same_pins() -> None:
         if match:
             locked[canonicalize_name(match.group(1))] = match.group(3)
     for name, version in _pins(_pyproject()["project"]["dependencies"]).items():
-        assert locked.get(name) == version, f"requirements.lock has {name}=={locked.get(name)}, pyproject {version}"
+        assert locked.get(name) == version, (
+            f"requirements.lock has {name}=={locked.get(name)}, pyproject.toml {version}")

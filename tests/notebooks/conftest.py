@@ -118,7 +118,15 @@ class ExecutedNotebook:
 
     def shutdown(self) -> None:
         """Stop the kernel."""
-        self.client._cleanup_kernel()
+        _stop_kernel(self.client)
+
+
+def _stop_kernel(client: NotebookClient) -> None:
+    """Close the client's channels and shut its kernel down (nbclient's public objects only)."""
+    if client.kc is not None:
+        client.kc.stop_channels()
+    if client.km is not None and client.km.has_kernel:
+        client.km.shutdown_kernel(now=True)
 
 
 def execute_notebook(path: Path, timeout: int = CELL_TIMEOUT_S) -> ExecutedNotebook:
@@ -152,8 +160,7 @@ def execute_notebook(path: Path, timeout: int = CELL_TIMEOUT_S) -> ExecutedNoteb
     try:
         client.execute(cleanup_kc=False)
     except BaseException:
-        if client.km is not None:
-            client._cleanup_kernel()
+        _stop_kernel(client)
         raise
     return ExecutedNotebook(client, time.perf_counter() - start)
 

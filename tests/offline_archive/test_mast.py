@@ -104,7 +104,8 @@ def test_products_of_an_unknown_obsid_are_empty(store) -> None:
     {"service": "Mast.Nope", "params": {}},
     {"service": "Mast.Caom.Cone", "params": {"ra": "north", "dec": 0, "radius": 0.1}},
     {"service": "Mast.Caom.Cone", "params": {"ra": 10, "dec": 95, "radius": 0.1}},
-    {"service": "Mast.Caom.Filtered", "params": {"filters": [{"paramName": "no_such_column", "values": ["x"]}]}},
+    {"service": "Mast.Caom.Filtered",
+     "params": {"filters": [{"paramName": "no_such_column", "values": ["x"]}]}},
     {"service": "Mast.Caom.Filtered", "params": {"filters": [{"paramName": "t_exptime", "values": [120]}]}},
     {"service": "Mast.Caom.Filtered", "params": {"filters": []}},
     {"service": "Mast.Caom.Filtered.Position", "params": {"filters": [], "position": "12"}},
@@ -157,3 +158,13 @@ def test_columnsconfig_types_decide_range_or_discrete_criteria() -> None:
     assert config["t_exptime"]["vot.datatype"] == "double"
     assert config["sequence_number"]["vot.datatype"] == "int"
     assert mast.column_config("Mast.Unknown") == {}
+
+
+def test_a_column_subset_may_include_distance_on_position_searches(store) -> None:
+    result = _invoke(store, "Mast.Caom.Cone", {"ra": PI_MEN.ra, "dec": PI_MEN.dec, "radius": 0.01,
+                                               "columns": "obs_id, distance"})
+    assert [f["name"] for f in result["fields"]] == ["obs_id", "distance", "_selected_"]
+    assert result["data"] and all(set(row) == {"obs_id", "distance", "_selected_"} for row in result["data"])
+    plain = _invoke(store, "Mast.Caom.Filtered", {"columns": "obs_id, distance", "filters": [
+        {"paramName": "obs_collection", "values": ["TESS"]}]})
+    assert plain["status"] == "ERROR", "without a position there is no distance to give"

@@ -65,7 +65,8 @@ def test_s3_objects_are_the_built_files_read_anonymously(archive_env) -> None:
     from offline_archive.store import DataStore
 
     store = DataStore(archive_root())
-    uri = next(u for u, (o, p) in catalogue.products_by_uri().items() if p.kind == "tess_lc" and o.target == PI_MEN.key)
+    uri = next(u for u, (o, p) in catalogue.products_by_uri().items()
+               if p.kind == "tess_lc" and o.target == PI_MEN.key)
     stored = store.get(uri)
     fs = s3fs.S3FileSystem(anon=True)
     assert fs.cat(f"s3://{stored.bucket}/{stored.key}") == stored.path.read_bytes()
