@@ -20,6 +20,7 @@ from typing import Any
 
 import nbformat
 import pytest
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
@@ -126,7 +127,7 @@ def _stop_kernel(client: NotebookClient) -> None:
     if client.kc is not None:
         client.kc.stop_channels()
     if client.km is not None and client.km.has_kernel:
-        client.km.shutdown_kernel(now=True)
+        run_sync(client.km.shutdown_kernel)(now=True)  # nbclient's manager is asynchronous
 
 
 def execute_notebook(path: Path, timeout: int = CELL_TIMEOUT_S) -> ExecutedNotebook:
