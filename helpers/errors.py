@@ -17,6 +17,7 @@ __all__ = [
     "NoProductsError",
     "MissingFileError",
     "ArchiveUnavailableError",
+    "ArchiveTimeoutError",
 ]
 
 
@@ -88,4 +89,13 @@ class ArchiveUnavailableError(TutorialError):
     default_next_step = (
         "Check your network connection and the service notices on https://archive.stsci.edu, "
         "then run the cell again."
+    )
+
+
+class ArchiveTimeoutError(ArchiveUnavailableError):
+    """The archive was reached but did not answer in time."""
+
+    default_next_step = (
+        "The service may be busy: wait a minute and run the cell again, or ask for less at once "
+        "(a smaller cutout, fewer sectors)."
     )
