@@ -11,13 +11,15 @@ one ``except TutorialError``.
 from __future__ import annotations
 
 __all__ = [
-    "TutorialError",
-    "TargetNotFoundError",
+    "ArchiveTimeoutError",
+    "ArchiveUnavailableError",
+    "MissingFileError",
     "NoObservationsError",
     "NoProductsError",
-    "MissingFileError",
-    "ArchiveUnavailableError",
-    "ArchiveTimeoutError",
+    "PrivateBucketError",
+    "TargetNotFoundError",
+    "TutorialError",
+    "WrongFileTypeError",
 ]
 
 
@@ -98,4 +100,23 @@ class ArchiveTimeoutError(ArchiveUnavailableError):
     default_next_step = (
         "The service may be busy: wait a minute and run the cell again, or ask for less at once "
         "(a smaller cutout, fewer sectors)."
+    )
+
+
+class PrivateBucketError(TutorialError):
+    """A cloud bucket refused to let the reader in (anonymously, or with the credentials given)."""
+
+    default_next_step = (
+        "Public buckets (MAST's stpubdata, IRSA's nasa-irsa-simulations) are read with anon=True. "
+        "A private bucket, such as the Roman science platform's, is read with anon=False where "
+        "credentials that may read it are set up: on the platform itself they are."
+    )
+
+
+class WrongFileTypeError(TutorialError):
+    """A file is not in the format its name says (a .fits that is not FITS, a .asdf that is not ASDF)."""
+
+    default_next_step = (
+        "Check the URI: it may name another product of the observation (a preview, a report). "
+        "List the products again and take the file whose extension matches the reader you use."
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from . import catalogue_hst
 from .sky import (
     FOMALHAUT,
     PI_MEN,
@@ -328,6 +329,9 @@ def observations() -> tuple[Observation, ...]:
         obs.append(_other(new_id("OTHER"), "HST", instrument, filt, "INFRARED" if "IR" in instrument else "OPTICAL",
                           "TRAPPIST-1", obs_id, ra, dec, dtype, mjd, exptime, bands[filt], fp, prop, pi,
                           "The atmospheres of the TRAPPIST-1 planets", s3=True, target=t.key))
+
+    # --- HST WFC3/IR F160W images of proposal 11360 (the streaming tutorial), with their own obsids.
+    obs += catalogue_hst.observations()
     return tuple(obs)
 
 

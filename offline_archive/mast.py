@@ -252,9 +252,10 @@ def product_rows(obsids: list[str], store: DataStore) -> list[dict[str, object]]
                 "description": product.description, "type": "S", "dataURI": uri,
                 "productType": product.product_type, "productGroupDescription": product.group,
                 "productSubGroupDescription": product.subgroup, "productDocumentationURL": "",
-                "project": obs.project, "prvversion": "", "proposal_id": obs.proposal_id,
+                "project": product.param("project", obs.project), "prvversion": "", "proposal_id": obs.proposal_id,
                 "productFilename": product.filename, "size": stored.size, "parent_obsid": str(obs.obsid),
-                "dataRights": obs.data_rights, "calib_level": obs.calib_level, "filters": obs.filters,
+                "dataRights": obs.data_rights, "calib_level": product.param("calib_level", obs.calib_level),
+                "filters": obs.filters,
             })
     return rows
 

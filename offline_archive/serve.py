@@ -26,14 +26,20 @@ from .store import DataStore
 
 #: Set in the environment the archive writes, so tools can tell they are offline.
 MARKER = "OFFLINE_ARCHIVE_PROXY"
+#: The science platform's credentials, as the platform puts them in its users' environment.  Not
+#: a secret: the local S3 accepts any signature, and these names mean nothing to AWS.  Signed
+#: requests may read the private Roman bucket; anonymous ones may not.
+PLATFORM_KEY_ID = "offline-archive-platform"
+PLATFORM_SECRET = "offline-archive-platform-not-a-secret"
 
 
 @dataclass
 class RunningArchive:
-    """Handles of a started archive; ``env`` is what a client needs."""
+    """Handles of a started archive; ``env`` is what a client needs, ``s3`` its S3 server."""
 
     env: dict[str, str]
     seconds_to_ready: float
+    s3: ArchiveS3 | None = None
     _stops: list = field(default_factory=list, repr=False)
 
     def stop(self) -> None:
@@ -50,7 +56,10 @@ def client_environment(proxy_port: int, s3_endpoint: str, root: Path) -> dict[st
     """The environment that points unmodified clients at the archive.
 
     ``requests`` (astroquery) follows the proxy variables and trusts the archive's CA through
-    ``REQUESTS_CA_BUNDLE``; botocore, s3fs and lightkurve follow ``AWS_ENDPOINT_URL_S3``.
+    ``REQUESTS_CA_BUNDLE``; botocore, s3fs and lightkurve follow ``AWS_ENDPOINT_URL_S3``.  The
+    AWS key pair stands in for a science platform's credentials (:data:`PLATFORM_KEY_ID`): clients
+    that sign requests (``s3fs.S3FileSystem()``) may read the private Roman bucket, while anonymous
+    clients (``anon=True``, astroquery's unsigned boto3) still read the public buckets only.
     """
     proxy = f"http://127.0.0.1:{proxy_port}"
     ca = str(tls_dir(root) / "ca.pem")
@@ -60,6 +69,7 @@ def client_environment(proxy_port: int, s3_endpoint: str, root: Path) -> dict[st
         "NO_PROXY": no_proxy, "no_proxy": no_proxy,
         "REQUESTS_CA_BUNDLE": ca, "SSL_CERT_FILE": ca, "CURL_CA_BUNDLE": ca,
         "AWS_ENDPOINT_URL_S3": s3_endpoint, "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": PLATFORM_KEY_ID, "AWS_SECRET_ACCESS_KEY": PLATFORM_SECRET,
         "ASTROPY_CONFIG_DIR": str(astropy_config_dir(root)),
         MARKER: proxy,
     }
@@ -82,6 +92,7 @@ def start(root: Path) -> RunningArchive:
         s3 = ArchiveS3()
         endpoint = s3.start()
         running._stops.append(s3.stop)
+        running.s3 = s3
         s3.load(store.cloud_objects())
 
         app = create_app(store)

@@ -5,7 +5,10 @@ Kinds and their writers:
 * ``tess_lc``, ``tess_tp``, ``tess_dvt``: :mod:`.tess` (SPOC light curves, target pixel files and
   DV time series that lightkurve and astropy read like the real ones);
 * ``tess_dvr_pdf``, ``tess_dvm_pdf``, ``tess_dvs_pdf``, ``tess_dvr_xml``: :mod:`.documents`;
-* ``generic_image``, ``generic_spectrum``: :mod:`.generic`.
+* ``generic_image``, ``generic_spectrum``: :mod:`.generic`;
+* ``hst_drz``, ``hst_flt``: :mod:`.hst` (WFC3/IR drizzled images and calibrated exposures).
+
+Files that are not MAST products (the Roman buckets) are written by :mod:`.roman`.
 
 Every writer is deterministic: the same observation and product give byte-identical files.
 """
@@ -19,7 +22,7 @@ from pathlib import Path
 from ..sky import Observation, Product
 
 #: Stamped on the built data; bump it whenever any writer's output changes.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 Writer = Callable[[Observation, Product, Path], None]
 
@@ -35,6 +38,8 @@ WRITERS: dict[str, tuple[str, str]] = {
     "tess_dvr_xml": ("documents", "write_dvr_xml"),
     "generic_image": ("generic", "write_image"),
     "generic_spectrum": ("generic", "write_spectrum"),
+    "hst_drz": ("hst", "write_drz"),
+    "hst_flt": ("hst", "write_flt"),
 }
 
 
