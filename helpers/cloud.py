@@ -151,6 +151,11 @@ def _cloud_errors(uri: str, anon: bool) -> Iterator[None]:
         ) from None
 
 
+def _a(kind: str) -> str:
+    """The kind with its indefinite article ("a FITS", "an ASDF")."""
+    return f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}"
+
+
 def check_file_type(uri: str, head: bytes) -> None:
     """Check that a file's first bytes match the format its name promises.
 
@@ -172,7 +177,7 @@ def check_file_type(uri: str, head: bytes) -> None:
         if name.endswith(ending):
             if not head.startswith(signature):
                 raise WrongFileTypeError(
-                    f"{uri} is not a {kind} file: it begins with {head[:_PEEK]!r}, not {signature!r}."
+                    f"{uri} is not {_a(kind)} file: it begins with {head[:_PEEK]!r}, not {signature!r}."
                 )
             return
 
@@ -191,7 +196,7 @@ def _checked(
     accepted = READERS[reader]
     if not head.startswith(accepted):
         raise WrongFileTypeError(
-            f"{uri} is not a {reader} file: it begins with {head!r}.",
+            f"{uri} is not {_a(reader)} file: it begins with {head!r}.",
             f"Open it with the reader of its format, or pick the {reader} product.",
         )
     return fs, path

@@ -106,13 +106,18 @@ def _write_one(staging: Path, pair: tuple[Observation, Product]) -> tuple[str, d
     return obs.data_uri(product), {"path": rel, "size": path.stat().st_size, "bucket": bucket, "key": key}
 
 
+def write_object(obj: BucketObject, path: Path) -> None:
+    """Write one bucket object (:func:`offline_archive.generate.roman.write_object`, imported on use)."""
+    from .generate.roman import write_object as write
+
+    write(obj, path)
+
+
 def _write_objects(staging: Path, objects: tuple[BucketObject, ...]) -> dict[str, dict]:
     """Write the bucket objects that are not MAST products; returns their manifest entries by URI.
 
     One task for all of them, so that only one worker process imports roman_datamodels.
     """
-    from .generate.roman import write_object
-
     entries = {}
     for obj in objects:
         rel = f"{obj.bucket}/{obj.key}"

@@ -7,8 +7,10 @@ from helpers.errors import (
     MissingFileError,
     NoObservationsError,
     NoProductsError,
+    PrivateBucketError,
     TargetNotFoundError,
     TutorialError,
+    WrongFileTypeError,
 )
 
 SUBCLASSES = [
@@ -17,6 +19,8 @@ SUBCLASSES = [
     NoProductsError,
     MissingFileError,
     ArchiveUnavailableError,
+    PrivateBucketError,
+    WrongFileTypeError,
 ]
 
 

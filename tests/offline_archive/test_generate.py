@@ -34,6 +34,8 @@ SHARED = {
     "xml": f"{DV_S1_S13}-00253_dvr.xml",
     "image": "j9bh01010_drz.fits",
     "spectrum": "ldw301010_x1d.fits",
+    "drz": "iab902010_drz.fits",
+    "flt": "iab902e1q_flt.fits",
 }
 
 
@@ -112,13 +114,13 @@ def _reread(path: Path, kind: str) -> None:
 def test_every_kind_writes_and_rereads(kind, built, tmp_path):
     shared = {"tess_lc": "lc", "tess_tp": "tp", "tess_dvt": "dvt", "tess_dvr_pdf": "dvr",
               "tess_dvm_pdf": "dvm", "tess_dvs_pdf": "dvs", "tess_dvr_xml": "xml",
-              "generic_image": "image", "generic_spectrum": "spectrum"}
+              "generic_image": "image", "generic_spectrum": "spectrum", "hst_drz": "drz", "hst_flt": "flt"}
     path = built[shared[kind]]
     assert find(path.name)[1].kind == kind
     _reread(path, kind)
 
 
-@pytest.mark.parametrize("key", ["lc", "tp", "dvt", "dvs", "xml", "image", "spectrum"])
+@pytest.mark.parametrize("key", ["lc", "tp", "dvt", "dvs", "xml", "image", "spectrum", "drz", "flt"])
 def test_writing_twice_gives_identical_bytes(key, built, tmp_path):
     again = tmp_path / SHARED[key]
     write_product(*find(SHARED[key]), again)
