@@ -102,9 +102,8 @@ def test_a_section_fetches_a_small_part_of_what_the_default_fetches(archive_env)
     size = _size(DRZ)
     with count_s3_bytes() as ours:
         read_section(DRZ, ROWS, COLUMNS, extension="SCI")
-    with count_s3_bytes() as default:
-        with fits.open(DRZ, fsspec_kwargs={"anon": True}) as hdul:
-            hdul["SCI"].section[ROWS, COLUMNS]
+    with count_s3_bytes() as default, fits.open(DRZ, fsspec_kwargs={"anon": True}) as hdul:
+        hdul["SCI"].section[ROWS, COLUMNS]
     assert default.bytes >= size, "s3fs's 50 MiB blocks take the whole file"
     assert ours.bytes < size / 50, f"{ours.bytes} of {size} bytes for a 50x50 section"
     pixel_bytes = 50 * 50 * 4
@@ -113,9 +112,8 @@ def test_a_section_fetches_a_small_part_of_what_the_default_fetches(archive_env)
 
 @pytest.mark.archive
 def test_open_fits_reads_headers_lazily(archive_env) -> None:
-    with count_s3_bytes() as fetched:
-        with open_fits(DRZ) as hdul:
-            header = hdul[0].header
+    with count_s3_bytes() as fetched, open_fits(DRZ) as hdul:
+        header = hdul[0].header
     assert header["PROPOSID"] == 11360
     assert fetched.bytes < 64 * 1024
 
@@ -144,13 +142,12 @@ def test_bad_sections_are_named(archive_env, rows, columns, extension, match) ->
 
 @pytest.mark.archive
 def test_a_roman_model_is_opened_for_its_metadata_alone(archive_env) -> None:
-    with count_s3_bytes() as fetched:
-        with open_roman(ROMAN, anon=False) as model:
-            assert type(model).__name__ == "ImageModel"
-            assert model.meta.instrument.optical_element == catalogue_roman.OU_BAND
-            wcs = model.meta.wcs
-            ra, dec = wcs(255.5, 255.5)
-    assert abs(dec - catalogue_roman.OU_FIELD[1]) < 0.1
+    with count_s3_bytes() as fetched, open_roman(ROMAN, anon=False) as model:
+        assert type(model).__name__ == "ImageModel"
+        assert model.meta.instrument.optical_element == catalogue_roman.OU_BAND
+        wcs = model.meta.wcs
+        ra, dec = wcs(255.5, 255.5)
+    assert abs(ra - catalogue_roman.OU_FIELD[0]) < 0.1 and abs(dec - catalogue_roman.OU_FIELD[1]) < 0.1
     assert fetched.bytes <= 0.10 * _size(ROMAN, anon=False), f"{fetched} for the metadata"
 
 
@@ -165,9 +162,11 @@ def test_plain_asdf_gives_the_catalogues_and_the_arrays_on_demand(archive_env) -
 
 @pytest.mark.archive
 def test_the_platform_bucket_refuses_anonymous_readers(archive_env) -> None:
-    with pytest.raises(PrivateBucketError, match="refused an anonymous request") as caught:
-        with open_roman(ROMAN, anon=True):
-            pass
+    with (
+        pytest.raises(PrivateBucketError, match="refused an anonymous request") as caught,
+        open_roman(ROMAN, anon=True),
+    ):
+        pass
     assert "anon=False" in caught.value.next_step
 
 
@@ -180,9 +179,8 @@ def test_no_credentials_at_all_is_named(archive_env, monkeypatch, tmp_path) -> N
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     s3fs.S3FileSystem.clear_instance_cache()  # filesystems keep the credentials they were made with
     try:
-        with pytest.raises(PrivateBucketError, match="No AWS credentials"):
-            with open_roman(ROMAN, anon=False):
-                pass
+        with pytest.raises(PrivateBucketError, match="No AWS credentials"), open_roman(ROMAN, anon=False):
+            pass
     finally:
         s3fs.S3FileSystem.clear_instance_cache()
 
@@ -267,9 +265,11 @@ def test_a_fits_name_on_another_format_is_refused(scratch) -> None:
 
 @pytest.mark.archive
 def test_an_asdf_name_on_another_format_is_refused(scratch) -> None:
-    with pytest.raises(WrongFileTypeError, match="is not an ASDF file"):
-        with open_asdf(f"s3://{scratch}/image.asdf"):
-            pass
+    with (
+        pytest.raises(WrongFileTypeError, match="is not an ASDF file"),
+        open_asdf(f"s3://{scratch}/image.asdf"),
+    ):
+        pass
     with pytest.raises(WrongFileTypeError, match="is not a FITS file"):
         open_fits(f"s3://{scratch}/plain.asdf")
 
@@ -278,6 +278,8 @@ def test_an_asdf_name_on_another_format_is_refused(scratch) -> None:
 def test_an_asdf_file_without_a_roman_model_is_named(scratch) -> None:
     with open_asdf(f"s3://{scratch}/plain.asdf") as af:
         assert af["numbers"] == [1, 2, 3]
-    with pytest.raises(WrongFileTypeError, match="not a Roman data model"):
-        with open_roman(f"s3://{scratch}/plain.asdf"):
-            pass
+    with (
+        pytest.raises(WrongFileTypeError, match="not a Roman data model"),
+        open_roman(f"s3://{scratch}/plain.asdf"),
+    ):
+        pass

@@ -32,7 +32,7 @@ def test_the_configuration_is_restored_even_after_an_error(previous) -> None:
             fsspec.config.conf["s3"] = previous
         with pytest.raises(ZeroDivisionError), count_s3_bytes():
             assert "session" in fsspec.config.conf["s3"]
-            1 / 0
+            _ = 1 / 0
         assert fsspec.config.conf.get("s3") == previous
     finally:
         if saved is None:
