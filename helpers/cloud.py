@@ -44,6 +44,7 @@ __all__ = [
     "ASDF_CACHE_TYPE",
     "BLOCK_SIZE",
     "CACHE_TYPE",
+    "GZIP_BLOCK_SIZE",
     "check_file_type",
     "open_asdf",
     "open_fits",
@@ -62,6 +63,9 @@ CACHE_TYPE: str = "none"
 #: few kilobytes at a time) then costs a request or two, and a compressed array block, which must
 #: be read whole, costs one request per block rather than one per few kilobytes.
 ASDF_CACHE_TYPE: str = "readahead"
+#: gzip-compressed files (``.fits.gz``) are read from their start: in pieces this large.
+GZIP_BLOCK_SIZE: int = 1024 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
 #: What each kind of file starts with, by the end of its name.
 SIGNATURES: dict[str, tuple[bytes, str]] = {
     ".fits.gz": (b"\x1f\x8b", "gzip-compressed"),
@@ -72,7 +76,7 @@ SIGNATURES: dict[str, tuple[bytes, str]] = {
     ".asdf": (b"#ASDF ", "ASDF"),
 }
 #: What each reader accepts (astropy reads gzip-compressed FITS files too).
-READERS: dict[str, tuple[bytes, ...]] = {"FITS": (b"SIMPLE  =", b"\x1f\x8b"), "ASDF": (b"#ASDF ",)}
+READERS: dict[str, tuple[bytes, ...]] = {"FITS": (b"SIMPLE  =", GZIP_MAGIC), "ASDF": (b"#ASDF ",)}
 _PEEK = 16
 
 
@@ -184,10 +188,10 @@ def check_file_type(uri: str, head: bytes) -> None:
 
 def _checked(
     uri: str, anon: bool, reader: str, cache_type: str = CACHE_TYPE
-) -> tuple[s3fs.S3FileSystem, str]:
-    """A streaming filesystem and the object's path, once the object is known to exist, to be
-    readable, and to be in the format its name says and the reader needs (``"FITS"`` or ``"ASDF"``),
-    from one small read of its first bytes."""
+) -> tuple[s3fs.S3FileSystem, str, bytes]:
+    """A streaming filesystem, the object's path and its first bytes, once the object is known to
+    exist, to be readable, and to be in the format its name says and the reader needs (``"FITS"``
+    or ``"ASDF"``), from one small read of its first bytes."""
     _, path = _location(uri)
     fs = streaming_filesystem(anon, cache_type)
     with _cloud_errors(uri, anon):
@@ -199,7 +203,7 @@ def _checked(
             f"{uri} is not {_a(reader)} file: it begins with {head!r}.",
             f"Open it with the reader of its format, or pick the {reader} product.",
         )
-    return fs, path
+    return fs, path, head
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,7 +225,8 @@ def open_fits(uri: str, *, anon: bool = True) -> fits.HDUList:
     -------
     astropy.io.fits.HDUList
         Lazily loaded HDUs: use ``hdul[n].section[...]`` to read part of an image.  Close it
-        (or use it in a ``with`` block) when done.
+        (or use it in a ``with`` block) when done.  A gzip-compressed file (``.fits.gz``) must be
+        decompressed from its start to reach any HDU, so it is read in 1 MiB pieces instead.
 
     Raises
     ------
@@ -232,9 +237,13 @@ def open_fits(uri: str, *, anon: bool = True) -> fits.HDUList:
     WrongFileTypeError
         The object is not a FITS file (nor a gzip-compressed one), or not what its name says.
     """
-    _checked(uri, anon, "FITS")
+    *_, head = _checked(uri, anon, "FITS")
+    options = stream_kwargs(anon)
+    if head.startswith(GZIP_MAGIC):
+        # A gzip file is decompressed from its start, in small reads: fetch it in large pieces.
+        options |= {"default_block_size": GZIP_BLOCK_SIZE, "default_cache_type": "readahead"}
     with _cloud_errors(uri, anon):
-        return fits.open(uri, use_fsspec=True, fsspec_kwargs=stream_kwargs(anon), lazy_load_hdus=True)
+        return fits.open(uri, use_fsspec=True, fsspec_kwargs=options, lazy_load_hdus=True)
 
 
 def read_section(
@@ -299,7 +308,7 @@ def read_section(
 
 @contextmanager
 def _asdf_file_object(uri: str, anon: bool) -> Iterator:
-    fs, path = _checked(uri, anon, "ASDF", ASDF_CACHE_TYPE)
+    fs, path, _ = _checked(uri, anon, "ASDF", ASDF_CACHE_TYPE)
     with _cloud_errors(uri, anon):
         handle = fs.open(path, "rb")
     with handle:

@@ -27,9 +27,10 @@ PROJECT = "CALWF3"
 
 #: (obsid, association id, member exposures, MJD of the first exposure, offset of the pointing in
 #: arcsec east and north of the field centre, position angle of the detector's y axis in deg).
+#: The second visit (obsID 24797441, the tutorial's example) is centred on the galaxy's nucleus.
 VISITS: tuple[tuple[int, str, tuple[str, str], float, tuple[float, float], float], ...] = (
-    (24797440, "IAB901010", ("iab901d4q", "iab901d6q"), 55056.182, (0.0, 0.0), 62.0),
-    (24797441, "IAB902010", ("iab902e1q", "iab902e3q"), 55056.249, (-24.0, 18.0), 62.0),
+    (24797440, "IAB901010", ("iab901d4q", "iab901d6q"), 55056.182, (-24.0, 18.0), 62.0),
+    (24797441, "IAB902010", ("iab902e1q", "iab902e3q"), 55056.249, (0.0, 0.0), 62.0),
     (24797442, "IAB903010", ("iab903f7q", "iab903f9q"), 55061.103, (22.0, -20.0), 67.5),
 )
 #: Exposure time of one member (s): SPARS25 with 11 samples.
