@@ -68,8 +68,8 @@ GZIP_BLOCK_SIZE: int = 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 #: What each kind of file starts with, by the end of its name.
 SIGNATURES: dict[str, tuple[bytes, str]] = {
-    ".fits.gz": (b"\x1f\x8b", "gzip-compressed"),
-    ".fit.gz": (b"\x1f\x8b", "gzip-compressed"),
+    ".fits.gz": (GZIP_MAGIC, "gzip-compressed"),
+    ".fit.gz": (GZIP_MAGIC, "gzip-compressed"),
     ".fits": (b"SIMPLE  =", "FITS"),
     ".fit": (b"SIMPLE  =", "FITS"),
     ".fts": (b"SIMPLE  =", "FITS"),

@@ -246,6 +246,8 @@ def product_rows(obsids: list[str], store: DataStore) -> list[dict[str, object]]
             stored = store.get(uri)
             if stored is None:  # list only what exists
                 continue
+            # A product may carry its own calibration level and project (an HST drz is level 3 and
+            # its flt inputs level 2, all made by CALWF3); otherwise it inherits its observation's.
             rows.append({
                 "obsID": str(obs.obsid), "obs_collection": obs.obs_collection,
                 "dataproduct_type": obs.dataproduct_type, "obs_id": obs.obs_id,
