@@ -46,6 +46,15 @@ def test_the_proposal_query_selects_the_three_visits(store) -> None:
     assert {row["calib_level"] for row in result["data"]} == {3}
 
 
+def test_the_proposal_may_be_given_as_a_number(store) -> None:
+    filters = [
+        f if f["paramName"] != "proposal_id" else {"paramName": "proposal_id", "values": [11360]}
+        for f in HST_FILTERS
+    ]
+    result = _invoke(store, "Mast.Caom.Filtered", {"columns": "*", "filters": filters})
+    assert len(result["data"]) == len(catalogue_hst.observations())
+
+
 def test_other_filters_or_proposals_do_not_match(store) -> None:
     wrong_filter = [
         f if f["paramName"] != "filters" else {"paramName": "filters", "values": ["F110W"]}
