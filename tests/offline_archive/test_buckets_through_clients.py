@@ -73,7 +73,7 @@ def test_astroquery_finds_the_cloud_copies_of_the_hst_products(archive_env) -> N
         obs_collection="HST",
         filters="F160W",
         instrument_name="WFC3/IR",
-        proposal_id=["11360"],
+        proposal_id=11360,
         dataRights="PUBLIC",
     )
     products = Observations.get_product_list(obs)
