@@ -70,9 +70,5 @@ class DataStore:
         yield from (f for f in self._files.values() if f.bucket and f.key)
         yield from self._objects
 
-    def bucket_objects(self) -> list[StoredFile]:
-        """The objects of buckets other than MAST's (they have no MAST data URI)."""
-        return list(self._objects)
-
     def __len__(self) -> int:
         return len(self._files)
