@@ -5,7 +5,9 @@ Kinds and their writers:
 * ``tess_lc``, ``tess_tp``, ``tess_dvt``: :mod:`.tess` (SPOC light curves, target pixel files and
   DV time series that lightkurve and astropy read like the real ones);
 * ``tess_dvr_pdf``, ``tess_dvm_pdf``, ``tess_dvs_pdf``, ``tess_dvr_xml``: :mod:`.documents`;
-* ``generic_image``, ``generic_spectrum``: :mod:`.generic`.
+* ``generic_image``, ``generic_spectrum``: :mod:`.generic`;
+* ``tess_ffi_cube``: :mod:`.ffi` (full-frame images of a window around a target, stacked into the
+  data cube TESScut cuts from).
 
 Every writer is deterministic: the same observation and product give byte-identical files.
 """
@@ -19,7 +21,7 @@ from pathlib import Path
 from ..sky import Observation, Product
 
 #: Stamped on the built data; bump it whenever any writer's output changes.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 Writer = Callable[[Observation, Product, Path], None]
 
@@ -35,7 +37,13 @@ WRITERS: dict[str, tuple[str, str]] = {
     "tess_dvr_xml": ("documents", "write_dvr_xml"),
     "generic_image": ("generic", "write_image"),
     "generic_spectrum": ("generic", "write_spectrum"),
+    "tess_ffi_cube": ("ffi", "write_cube"),
 }
+
+
+#: Kinds whose files take seconds rather than milliseconds to write.  The build starts them
+#: first, so that they run alongside the many small files instead of after them.
+SLOW_KINDS: frozenset[str] = frozenset({"tess_ffi_cube"})
 
 
 def writer_for(kind: str) -> Writer:
@@ -77,4 +85,4 @@ def write_product(observation: Observation, product: Product, path: Path) -> Non
     writer(observation, product, Path(path))
 
 
-__all__ = ["GENERATOR_VERSION", "WRITERS", "write_product", "writer_for"]
+__all__ = ["GENERATOR_VERSION", "SLOW_KINDS", "WRITERS", "write_product", "writer_for"]
