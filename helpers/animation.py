@@ -40,6 +40,8 @@ class CutoutAnimation:
     ----------
     animation : matplotlib.animation.FuncAnimation
         The animation; ``animation.to_jshtml()`` renders it (:meth:`to_jshtml` does the same).
+    figure : matplotlib.figure.Figure
+        The figure it draws in (closed, so that it is not shown as a still image as well).
     frames : numpy.ndarray
         The cutout frames shown, in order.
     times : numpy.ndarray
@@ -49,6 +51,7 @@ class CutoutAnimation:
     """
 
     animation: FuncAnimation
+    figure: Figure
     frames: np.ndarray
     times: np.ndarray
     vmin: float
@@ -98,7 +101,7 @@ def cutout_figure(
     *,
     title: str = "",
     cmap: str = "viridis",
-    figsize: tuple[float, float] = (4.6, 3.8),
+    figsize: tuple[float, float] = (5.2, 4.3),
     dpi: int = 72,
     mark: tuple[float, float] | None = None,
 ) -> tuple[Figure, Axes, AxesImage]:
@@ -147,7 +150,7 @@ def animate_cutout(
     title: str = "",
     cmap: str = "viridis",
     interval_ms: int = 150,
-    figsize: tuple[float, float] = (4.6, 3.8),
+    figsize: tuple[float, float] = (5.2, 4.3),
     dpi: int = 72,
     mark: tuple[float, float] | None = None,
 ) -> CutoutAnimation:
@@ -213,4 +216,4 @@ def animate_cutout(
 
     animation = FuncAnimation(fig, show, frames=chosen.size, interval=interval_ms, blit=True, repeat=True)
     plt.close(fig)  # the movie is shown by its HTML, not as a still figure
-    return CutoutAnimation(animation, chosen, times[chosen], float(vmin), float(vmax))
+    return CutoutAnimation(animation, fig, chosen, times[chosen], float(vmin), float(vmax))

@@ -51,7 +51,7 @@ SIP = {
 }
 #: Field stars per window, their magnitude range and the distance (pixels) they keep from the target.
 FIELD_STARS = 60
-FIELD_TMAG = (11.0, 16.5)
+FIELD_TMAG = (12.5, 17.0)
 FIELD_CLEARANCE_PX = 8.0
 #: Positions per exposure used to draw the trail of a moving body.
 TRAIL_SUBSAMPLES = 5
