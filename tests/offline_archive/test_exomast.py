@@ -15,8 +15,18 @@ pytestmark = pytest.mark.archive
 EXO = "https://exo.mast.stsci.edu"
 TIC = TIC_214568914.tic
 TCE = "s0001-s0001:TCE_1"
-DVT_COLUMNS = ["TIME", "TIMECORR", "CADENCENO", "PHASE", "LC_INIT", "LC_INIT_ERR", "LC_WHITE", "LC_DETREND",
-               "MODEL_INIT", "MODEL_WHITE"]
+DVT_COLUMNS = [
+    "TIME",
+    "TIMECORR",
+    "CADENCENO",
+    "PHASE",
+    "LC_INIT",
+    "LC_INIT_ERR",
+    "LC_WHITE",
+    "LC_DETREND",
+    "MODEL_INIT",
+    "MODEL_WHITE",
+]
 
 
 @pytest.fixture(scope="module")
@@ -84,15 +94,18 @@ def test_info_holds_the_primary_and_the_tce_headers(client):
     assert {"PRADIUS", "TEPOCH", "TDUR", "EXTNAME"} <= set(data)
 
 
-@pytest.mark.parametrize(("params", "status"), [
-    ({}, 400),                                          # no TCE
-    ({"tce": "TCE_1"}, 400),                            # a TESS TCE needs its sectors
-    ({"tce": "bogus"}, 400),                            # not a TCE name
-    ({"tce": "s0001-s0001:TCE_2"}, 404),                # the star has one TCE only
-    ({"tce": "s0002-s0002:TCE_1"}, 404),                # no DV run of sector 2
-    ({"tce": "TCE_1", "sector": "1"}, 200),             # number plus sector, as the live API allows
-    ({"tce": "1", "sector": "s0001-s0001"}, 200),
-])
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({}, 400),  # no TCE
+        ({"tce": "TCE_1"}, 400),  # a TESS TCE needs its sectors
+        ({"tce": "bogus"}, 400),  # not a TCE name
+        ({"tce": "s0001-s0001:TCE_2"}, 404),  # the star has one TCE only
+        ({"tce": "s0002-s0002:TCE_1"}, 404),  # no DV run of sector 2
+        ({"tce": "TCE_1", "sector": "1"}, 200),  # number plus sector, as the live API allows
+        ({"tce": "1", "sector": "s0001-s0001"}, 200),
+    ],
+)
 def test_tce_parameters_are_checked_like_the_live_service(client, params, status):
     for request in ("info", "table"):
         response = get(client, TIC, request, **params)

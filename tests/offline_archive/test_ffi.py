@@ -49,7 +49,7 @@ def test_the_asteroid_is_in_the_frames_where_its_track_says(frames, wcs):
     checked = 0
     for index in np.flatnonzero(np.abs(frames.time - flyby.closest_btjd) < 0.4)[::4]:
         ra, dec = flyby_positions(flyby, TIC_214568914, frames.time[index : index + 1])
-        column, row = (int(round(float(v[0]))) for v in wcs.all_world2pix(ra, dec, 0))
+        column, row = (round(float(v[0])) for v in wcs.all_world2pix(ra, dec, 0))
         change = frames.flux[index] - reference
         peak = np.unravel_index(np.argmax(change), change.shape)
         assert abs(peak[0] - row) <= 1 and abs(peak[1] - column) <= 1

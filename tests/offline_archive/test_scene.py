@@ -37,7 +37,9 @@ def test_tangent_to_sky_inverts_the_catalogue_projection():
 
 
 def test_the_asteroid_passes_the_target_at_its_closest_approach():
-    x, y = FLYBY.offsets_deg(np.array([FLYBY.closest_btjd - 0.5, FLYBY.closest_btjd, FLYBY.closest_btjd + 0.5]))
+    x, y = FLYBY.offsets_deg(
+        np.array([FLYBY.closest_btjd - 0.5, FLYBY.closest_btjd, FLYBY.closest_btjd + 0.5])
+    )
     distances = np.hypot(x, y) * 3600
     assert distances[1] == pytest.approx(FLYBY.miss_arcsec)
     assert distances[0] == pytest.approx(distances[2]) and distances[0] > 0.1 * 3600
@@ -69,8 +71,11 @@ def test_targets_without_flybys_are_untouched():
 def test_the_light_curve_product_contains_the_event(tmp_path):
     from offline_archive.generate import write_product
 
-    obs, product = next((o, p) for o, p in catalogue.all_products()
-                        if p.kind == "tess_lc" and p.param("target") == TIC_214568914.key)
+    obs, product = next(
+        (o, p)
+        for o, p in catalogue.all_products()
+        if p.kind == "tess_lc" and p.param("target") == TIC_214568914.key
+    )
     path = tmp_path / product.filename
     write_product(obs, product, path)
     from astropy.io import fits

@@ -45,17 +45,28 @@ def test_a_radius_reaches_footprints_nearby():
 
 
 def test_the_sector_answer_has_the_live_shape(client):
-    response = client.post("/tesscut/api/v0.1/sector", data={"ra": TIC_214568914.ra, "dec": TIC_214568914.dec,
-                                                             "radius": 0}, base_url=MAST)
+    response = client.post(
+        "/tesscut/api/v0.1/sector",
+        data={"ra": TIC_214568914.ra, "dec": TIC_214568914.dec, "radius": 0},
+        base_url=MAST,
+    )
     assert response.status_code == 200
-    assert response.json == {"results": [{"sectorName": "tess-s0001-1-2", "sector": "0001", "camera": "1",
-                                          "ccd": "2"}]}
+    assert response.json == {
+        "results": [{"sectorName": "tess-s0001-1-2", "sector": "0001", "camera": "1", "ccd": "2"}]
+    }
 
 
-@pytest.mark.parametrize("form", [{"dec": 1}, {"ra": "x", "dec": 1}, {"ra": 1, "dec": 95},
-                                  {"ra": 1, "dec": 1, "x": 5, "y": 5, "units": "furlongs"},
-                                  {"ra": 1, "dec": 1, "x": 0, "y": 5, "units": "px"},
-                                  {"ra": 1, "dec": 1, "x": 5, "y": 5, "units": "px", "sector": "one"}])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"dec": 1},
+        {"ra": "x", "dec": 1},
+        {"ra": 1, "dec": 95},
+        {"ra": 1, "dec": 1, "x": 5, "y": 5, "units": "furlongs"},
+        {"ra": 1, "dec": 1, "x": 0, "y": 5, "units": "px"},
+        {"ra": 1, "dec": 1, "x": 5, "y": 5, "units": "px", "sector": "one"},
+    ],
+)
 def test_malformed_requests_are_400_with_a_message(client, form):
     for service in ("sector", "astrocut"):
         if service == "sector" and "x" in form:
@@ -65,15 +76,19 @@ def test_malformed_requests_are_400_with_a_message(client, form):
 
 
 def test_a_position_outside_every_sector_gets_a_message_not_a_zip(client):
-    response = client.post("/tesscut/api/v0.1/astrocut", data={"ra": 10, "dec": 10, "x": 5, "y": 5, "units": "px"},
-                           base_url=MAST)
+    response = client.post(
+        "/tesscut/api/v0.1/astrocut", data={"ra": 10, "dec": 10, "x": 5, "y": 5, "units": "px"}, base_url=MAST
+    )
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert "No TESS full-frame images cover" in response.json["msg"]
 
 
 def test_a_sector_without_a_cube_in_this_archive_says_so(client):
-    response = client.post("/tesscut/api/v0.1/astrocut",
-                           data={"ra": PI_MEN.ra, "dec": PI_MEN.dec, "x": 5, "y": 5, "units": "px"}, base_url=MAST)
+    response = client.post(
+        "/tesscut/api/v0.1/astrocut",
+        data={"ra": PI_MEN.ra, "dec": PI_MEN.dec, "x": 5, "y": 5, "units": "px"},
+        base_url=MAST,
+    )
     assert response.status_code == 200 and "no data cube" in response.json["msg"]
 
 
@@ -104,8 +119,20 @@ def test_the_cutout_covers_every_frame_of_the_sector(cutout):
     assert len(cutout) == 1
     hdul = cutout[0]
     assert [hdu.name for hdu in hdul] == ["PRIMARY", "PIXELS", "APERTURE"]
-    assert hdul[1].columns.names == ["TIME", "TIMECORR", "CADENCENO", "RAW_CNTS", "FLUX", "FLUX_ERR", "FLUX_BKG",
-                                     "FLUX_BKG_ERR", "QUALITY", "POS_CORR1", "POS_CORR2", "FFI_FILE"]
+    assert hdul[1].columns.names == [
+        "TIME",
+        "TIMECORR",
+        "CADENCENO",
+        "RAW_CNTS",
+        "FLUX",
+        "FLUX_ERR",
+        "FLUX_BKG",
+        "FLUX_BKG_ERR",
+        "QUALITY",
+        "POS_CORR1",
+        "POS_CORR2",
+        "FFI_FILE",
+    ]
     times = sky.cadence_times(SECTORS[1], 1800)
     assert hdul[1].data["FLUX"].shape == (times.size, 50, 50)
     assert np.allclose(hdul[1].data["TIME"], times)
@@ -156,8 +183,10 @@ def test_outside_every_sector_astroquery_warns_and_returns_nothing(archive_env):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert Tesscut.get_cutouts(coordinates=NOWHERE, size=5) == []
-    assert any(issubclass(w.category, NoResultsWarning) and "No TESS full-frame images" in str(w.message)
-               for w in caught)
+    assert any(
+        issubclass(w.category, NoResultsWarning) and "No TESS full-frame images" in str(w.message)
+        for w in caught
+    )
 
 
 @pytest.mark.archive
