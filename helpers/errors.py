@@ -14,11 +14,15 @@ __all__ = [
     "ArchiveTimeoutError",
     "ArchiveUnavailableError",
     "MissingFileError",
+    "NoCutoutError",
     "NoObservationsError",
     "NoProductsError",
+    "NoTcesError",
     "PrivateBucketError",
     "TargetNotFoundError",
+    "TimeOutsideCutoutError",
     "TutorialError",
+    "UnknownTceError",
     "WrongFileTypeError",
 ]
 
@@ -119,4 +123,40 @@ class WrongFileTypeError(TutorialError):
     default_next_step = (
         "Check the URI: it may name another product of the observation (a preview, a report). "
         "List the products again and take the file whose extension matches the reader you use."
+    )
+
+
+class NoTcesError(TutorialError):
+    """A star has no threshold-crossing events (TCEs) in ExoMAST, or the number is not a TIC number."""
+
+    default_next_step = (
+        "Check the TIC number. Only stars whose transit search triggered have TCEs: look for "
+        "data-validation products (productSubGroupDescription 'DVT') of the star in MAST."
+    )
+
+
+class UnknownTceError(TutorialError):
+    """A TCE name that the star does not have, or that is not written as ExoMAST names TCEs."""
+
+    default_next_step = (
+        "List the star's TCEs with helpers.exomast.list_tces and pass one of those names, "
+        "e.g. 's0001-s0001:TCE_1' (sector range, colon, TCE)."
+    )
+
+
+class NoCutoutError(TutorialError):
+    """TESScut has no full-frame images at a position, so there is nothing to cut out."""
+
+    default_next_step = (
+        "Check the coordinates (degrees, ICRS) and which sectors observed them with "
+        "Tesscut.get_sectors; TESS has not observed every part of the sky."
+    )
+
+
+class TimeOutsideCutoutError(TutorialError):
+    """A time (or frame) that the cutout does not cover."""
+
+    default_next_step = (
+        "Print the cutout's first and last TIME and pick times between them, away from the "
+        "mid-sector gap in the data."
     )

@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from flask import Flask, Response, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException
 
-from . import mast
+from . import exomast, mast, tesscut
 from .hosts import HTTP_HOSTS, TLS_HOSTS, refusal_message
 from .store import DataStore
 
@@ -91,6 +91,9 @@ def create_app(store: DataStore) -> Flask:
             return _error("The resolver needs a 'name' parameter.", 400)
         resolve_all = request.args.get("resolveAll", "false").lower() == "true"
         return jsonify(mast.resolve(names, resolve_all, request.args.get("resolver")))
+
+    exomast.register(app, store)
+    tesscut.register(app, store)
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     return app

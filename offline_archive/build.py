@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 from . import catalogue, catalogue_roman
 from .catalogue_roman import BucketObject
 from .certs import ensure_tls
-from .generate import GENERATOR_VERSION, write_product
+from .generate import GENERATOR_VERSION, SLOW_KINDS, write_product
 from .paths import astropy_config_dir, data_dir, tls_dir
 from .sky import Observation, Product
 
@@ -130,7 +130,8 @@ def _write_objects(staging: Path, objects: tuple[BucketObject, ...]) -> dict[str
 
 
 def _generate(staging: Path, progress: bool) -> dict:
-    pairs = catalogue.all_products()
+    # Longest first: a slow file started last would leave one worker busy after the other is done.
+    pairs = sorted(catalogue.all_products(), key=lambda pair: pair[1].kind not in SLOW_KINDS)
     products: dict[str, dict] = {}
     # Processes, not threads: the PDF reports are drawn with matplotlib, whose state is global.
     with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:

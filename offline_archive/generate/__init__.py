@@ -6,6 +6,8 @@ Kinds and their writers:
   DV time series that lightkurve and astropy read like the real ones);
 * ``tess_dvr_pdf``, ``tess_dvm_pdf``, ``tess_dvs_pdf``, ``tess_dvr_xml``: :mod:`.documents`;
 * ``generic_image``, ``generic_spectrum``: :mod:`.generic`;
+* ``tess_ffi_cube``: :mod:`.ffi` (full-frame images of a window around a target, stacked into the
+  data cube TESScut cuts from);
 * ``hst_drz``, ``hst_flt``: :mod:`.hst` (WFC3/IR drizzled images and calibrated exposures).
 
 Files that are not MAST products (the Roman buckets) are written by :mod:`.roman`.
@@ -40,7 +42,13 @@ WRITERS: dict[str, tuple[str, str]] = {
     "generic_spectrum": ("generic", "write_spectrum"),
     "hst_drz": ("hst", "write_drz"),
     "hst_flt": ("hst", "write_flt"),
+    "tess_ffi_cube": ("ffi", "write_cube"),
 }
+
+
+#: Kinds whose files take seconds rather than milliseconds to write.  The build starts them
+#: first, so that they run alongside the many small files instead of after them.
+SLOW_KINDS: frozenset[str] = frozenset({"tess_ffi_cube"})
 
 
 def writer_for(kind: str) -> Writer:
@@ -82,4 +90,4 @@ def write_product(observation: Observation, product: Product, path: Path) -> Non
     writer(observation, product, Path(path))
 
 
-__all__ = ["GENERATOR_VERSION", "WRITERS", "write_product", "writer_for"]
+__all__ = ["GENERATOR_VERSION", "SLOW_KINDS", "WRITERS", "write_product", "writer_for"]
