@@ -94,9 +94,13 @@ def _lock(root: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _write_one(staging: Path, pair: tuple[Observation, Product]) -> tuple[str, dict]:
-    """Write one product under the staging directory; returns its manifest entry."""
-    obs, product = pair
+def _write_one(staging: Path, index: int) -> tuple[str, dict]:
+    """Write product number ``index`` of the catalogue under the staging directory; returns its manifest entry.
+
+    Workers get an index, not the product: an observation pickles with all its products (1,284
+    for an FFI observation), which would cost more to send than most files cost to write.
+    """
+    obs, product = catalogue.all_products()[index]
     bucket, key, rel = storage_path(obs, product)
     path = staging / rel
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,12 +109,12 @@ def _write_one(staging: Path, pair: tuple[Observation, Product]) -> tuple[str, d
 
 
 def _generate(staging: Path, progress: bool) -> dict:
-    pairs = catalogue.all_products()
+    count = len(catalogue.all_products())
     products: dict[str, dict] = {}
     # Processes, not threads: the PDF reports are drawn with matplotlib, whose state is global.
     with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
-        results = pool.map(_write_one, [staging] * len(pairs), pairs)
-        for uri, entry in tqdm(results, total=len(pairs), desc="Building the offline archive", unit="file",
+        results = pool.map(_write_one, [staging] * count, range(count), chunksize=8)
+        for uri, entry in tqdm(results, total=count, desc="Building the offline archive", unit="file",
                                disable=not progress):
             products[uri] = entry
     return {"version": build_version(), "generator": GENERATOR_VERSION, "products": products}

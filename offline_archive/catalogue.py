@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .catalogue_ffi import sector1_camera1_ccd1
 from .sky import (
     FOMALHAUT,
     PI_MEN,
@@ -328,6 +329,9 @@ def observations() -> tuple[Observation, ...]:
         obs.append(_other(new_id("OTHER"), "HST", instrument, filt, "INFRARED" if "IR" in instrument else "OPTICAL",
                           "TRAPPIST-1", obs_id, ra, dec, dtype, mjd, exptime, bands[filt], fp, prop, pi,
                           "The atmospheres of the TRAPPIST-1 planets", s3=True, target=t.key))
+
+    # --- The full-frame images of sector 1, camera 1, CCD 1 (offline_archive.catalogue_ffi).
+    obs.append(sector1_camera1_ccd1(new_id("TESS")))
     return tuple(obs)
 
 

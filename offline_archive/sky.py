@@ -32,6 +32,17 @@ class Planet:
 
 
 @dataclass(frozen=True)
+class Eclipses:
+    """The eclipses of an eclipsing binary, enough to draw them (depths are fractions of the total light)."""
+
+    period_days: float
+    epoch_btjd: float  # a mid-time of primary eclipse
+    primary_depth: float
+    secondary_depth: float
+    duration_hours: float
+
+
+@dataclass(frozen=True)
 class Target:
     """A named object the resolver knows, with the aliases a learner might type."""
 
@@ -46,6 +57,7 @@ class Target:
     teff: float | None = None
     radius_rsun: float | None = None
     planets: tuple[Planet, ...] = ()
+    eclipses: Eclipses | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -161,7 +173,22 @@ TIC_25132999 = Target(
     planets=(Planet("TIC 25132999.01", 3.41127, 1327.1870, 2600.0, 2.40),),
 )
 
-TARGETS: tuple[Target, ...] = (PI_MEN, FOMALHAUT, TRAPPIST_1, TIC_25132999)
+#: An eclipsing binary on TESS camera 1, CCD 1 in sector 1, measured in the full-frame images of
+#: notebook 05.  Simulated: its position, magnitude and eclipses are made up for the tutorial.
+TIC_229742722 = Target(
+    key="tic_229742722",
+    canonical_name="TIC 229742722",
+    aliases=("TIC229742722",),
+    ra=319.71358,
+    dec=-27.30412,
+    object_type="EB*",
+    tic=229742722,
+    tmag=10.4,
+    eclipses=Eclipses(period_days=3.1845, epoch_btjd=1326.6120, primary_depth=0.28, secondary_depth=0.09,
+                      duration_hours=5.2),
+)
+
+TARGETS: tuple[Target, ...] = (PI_MEN, FOMALHAUT, TRAPPIST_1, TIC_25132999, TIC_229742722)
 
 
 def normalise_name(name: str) -> str:

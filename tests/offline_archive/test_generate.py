@@ -34,6 +34,7 @@ SHARED = {
     "xml": f"{DV_S1_S13}-00253_dvr.xml",
     "image": "j9bh01010_drz.fits",
     "spectrum": "ldw301010_x1d.fits",
+    "ffic": "tess2018206193046-s0001-1-1-0120-s_ffic.fits",
 }
 
 
@@ -112,7 +113,7 @@ def _reread(path: Path, kind: str) -> None:
 def test_every_kind_writes_and_rereads(kind, built, tmp_path):
     shared = {"tess_lc": "lc", "tess_tp": "tp", "tess_dvt": "dvt", "tess_dvr_pdf": "dvr",
               "tess_dvm_pdf": "dvm", "tess_dvs_pdf": "dvs", "tess_dvr_xml": "xml",
-              "generic_image": "image", "generic_spectrum": "spectrum"}
+              "generic_image": "image", "generic_spectrum": "spectrum", "tess_ffic": "ffic"}
     path = built[shared[kind]]
     assert find(path.name)[1].kind == kind
     _reread(path, kind)
