@@ -52,7 +52,9 @@ class Shaping:
     def __post_init__(self) -> None:
         if not (math.isfinite(self.latency_ms) and self.latency_ms >= 0):
             raise ValueError(f"latency must be a finite number of milliseconds >= 0, not {self.latency_ms!r}")
-        if self.bandwidth_mbps is not None and not (math.isfinite(self.bandwidth_mbps) and self.bandwidth_mbps > 0):
+        if self.bandwidth_mbps is not None and not (
+            math.isfinite(self.bandwidth_mbps) and self.bandwidth_mbps > 0
+        ):
             raise ValueError(f"bandwidth must be a positive number of Mbit/s, not {self.bandwidth_mbps!r}")
 
     @classmethod
@@ -130,7 +132,7 @@ def _throttled(body: Iterable[bytes], rate: float, sleep: Callable[[float], None
     try:
         for chunk in body:
             for offset in range(0, len(chunk), PIECE):
-                piece = chunk[offset:offset + PIECE]
+                piece = chunk[offset : offset + PIECE]
                 sent += len(piece)
                 ahead = start + sent / rate - time.monotonic()
                 if ahead > 0:

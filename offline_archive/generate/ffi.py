@@ -83,7 +83,10 @@ def ccd_wcs() -> WCS:
     wcs.wcs.crval = list(catalogue_ffi.CCD_CENTRE)
     wcs.wcs.crpix = list(CCD_CRPIX)
     cos, sin = math.cos(math.radians(ROTATION_DEG)), math.sin(math.radians(ROTATION_DEG))
-    wcs.wcs.cd = [[-PIXEL_SCALE_DEG * cos, PIXEL_SCALE_DEG * sin], [PIXEL_SCALE_DEG * sin, PIXEL_SCALE_DEG * cos]]
+    wcs.wcs.cd = [
+        [-PIXEL_SCALE_DEG * cos, PIXEL_SCALE_DEG * sin],
+        [PIXEL_SCALE_DEG * sin, PIXEL_SCALE_DEG * cos],
+    ]
     wcs.wcs.radesys = "ICRS"
     return wcs
 
@@ -144,63 +147,69 @@ def _quality() -> np.ndarray:
 
 def _primary(tstart: float, tstop: float) -> fits.PrimaryHDU:
     sector = catalogue_ffi.SECTOR
-    header = _cards(fits.Header(), [
-        ("NEXTEND", 2, "number of standard extensions"),
-        ("ORIGIN", "NASA/Ames", "institution responsible for creating this file"),
-        ("DATE", file_date(sector.end_btjd), "file creation date."),
-        ("TSTART", tstart, "observation start time in TJD"),
-        ("TSTOP", tstop, "observation stop time in TJD"),
-        ("DATE-OBS", btjd_to_iso(tstart), "TSTART as UTC calendar date"),
-        ("DATE-END", btjd_to_iso(tstop), "TSTOP as UTC calendar date"),
-        ("CREATOR", "5014 FfiExporter", "pipeline job and program used"),
-        ("PROCVER", SPOC_VERSION, "SW version"),
-        ("FILEVER", "1.0", "file format version"),
-        ("TIMVERSN", "OGIP/93-003", "OGIP memo number for file format"),
-        ("TELESCOP", "TESS", "telescope"),
-        ("INSTRUME", "TESS Photometer", "detector type"),
-        ("DATA_REL", 1, "data release version number"),
-        ("SECTOR", sector.number, "Observing sector"),
-        ("CAMERA", catalogue_ffi.CAMERA, "Camera number"),
-        ("CCD", catalogue_ffi.CCD, "CCD chip number"),
-    ])
+    header = _cards(
+        fits.Header(),
+        [
+            ("NEXTEND", 2, "number of standard extensions"),
+            ("ORIGIN", "NASA/Ames", "institution responsible for creating this file"),
+            ("DATE", file_date(sector.end_btjd), "file creation date."),
+            ("TSTART", tstart, "observation start time in TJD"),
+            ("TSTOP", tstop, "observation stop time in TJD"),
+            ("DATE-OBS", btjd_to_iso(tstart), "TSTART as UTC calendar date"),
+            ("DATE-END", btjd_to_iso(tstop), "TSTOP as UTC calendar date"),
+            ("CREATOR", "5014 FfiExporter", "pipeline job and program used"),
+            ("PROCVER", SPOC_VERSION, "SW version"),
+            ("FILEVER", "1.0", "file format version"),
+            ("TIMVERSN", "OGIP/93-003", "OGIP memo number for file format"),
+            ("TELESCOP", "TESS", "telescope"),
+            ("INSTRUME", "TESS Photometer", "detector type"),
+            ("DATA_REL", 1, "data release version number"),
+            ("SECTOR", sector.number, "Observing sector"),
+            ("CAMERA", catalogue_ffi.CAMERA, "Camera number"),
+            ("CCD", catalogue_ffi.CCD, "CCD chip number"),
+        ],
+    )
     return fits.PrimaryHDU(header=header)
 
 
 def _image_cards(kind: str, tstart: float, tstop: float, quality: int) -> fits.Header:
     where = window()
     exposure = (tstop - tstart) * DEADC
-    header = _cards(fits.Header(), [
-        ("EXTNAME", f"CAMERA.CCD {catalogue_ffi.CAMERA}.{catalogue_ffi.CCD} {kind}", "extension name"),
-        ("INHERIT", True, "inherit the primary header"),
-        ("TIMEREF", "SOLARSYSTEM", "barycentric correction applied to times"),
-        ("TASSIGN", "SPACECRAFT", "where time is assigned"),
-        ("TIMESYS", "TDB", "time system is Barycentric Dynamical Time (TDB)"),
-        ("BJDREFI", 2457000, "integer part of BTJD reference date"),
-        ("BJDREFF", 0.0, "fraction of the day in BTJD reference date"),
-        ("TIMEUNIT", "d", "time unit for TSTART and TSTOP"),
-        ("TELAPSE", tstop - tstart, "[d] TSTOP - TSTART"),
-        ("LIVETIME", exposure, "[d] TELAPSE multiplied by DEADC"),
-        ("TSTART", tstart, "observation start time in BTJD"),
-        ("TSTOP", tstop, "observation stop time in BTJD"),
-        ("DATE-OBS", btjd_to_iso(tstart), "TSTART as UTC calendar date"),
-        ("DATE-END", btjd_to_iso(tstop), "TSTOP as UTC calendar date"),
-        ("DEADC", DEADC, "deadtime correction"),
-        ("TIMEPIXR", 0.5, "bin time beginning=0 middle=0.5 end=1"),
-        ("INT_TIME", INT_TIME_S * DEADC, "[s] photon accumulation time per frame"),
-        ("FRAMETIM", FRAME_TIME_S, "[s] frame time (INT_TIME + READTIME)"),
-        ("NUM_FRM", round(catalogue_ffi.CADENCE_S / FRAME_TIME_S), "number of frames per time stamp"),
-        ("TIMEDEL", catalogue_ffi.CADENCE_S / 86400.0, "[d] time resolution of data"),
-        ("EXPOSURE", exposure, "[d] time on source"),
-        ("BACKAPP", False, "background is subtracted"),
-        ("VIGNAPP", True, "vignetting or collimator correction applied"),
-        ("GAINA", GAIN, "[electrons/count] CCD output A gain"),
-        ("READNOIA", READ_NOISE_E / GAIN, "[ADU] read noise CCD output A"),
-        ("BUNIT", "electrons/s", "physical units of image data"),
-        ("DQUALITY", quality, "data quality flags"),
-        ("IMAGTYPE", "cal", "FFI image type: raw, cal, uncert"),
-        ("CRVAL1P", where.column0, "CCD column of the window's first pixel"),
-        ("CRVAL2P", where.row0, "CCD row of the window's first pixel"),
-    ])
+    header = _cards(
+        fits.Header(),
+        [
+            ("EXTNAME", f"CAMERA.CCD {catalogue_ffi.CAMERA}.{catalogue_ffi.CCD} {kind}", "extension name"),
+            ("INHERIT", True, "inherit the primary header"),
+            ("TIMEREF", "SOLARSYSTEM", "barycentric correction applied to times"),
+            ("TASSIGN", "SPACECRAFT", "where time is assigned"),
+            ("TIMESYS", "TDB", "time system is Barycentric Dynamical Time (TDB)"),
+            ("BJDREFI", 2457000, "integer part of BTJD reference date"),
+            ("BJDREFF", 0.0, "fraction of the day in BTJD reference date"),
+            ("TIMEUNIT", "d", "time unit for TSTART and TSTOP"),
+            ("TELAPSE", tstop - tstart, "[d] TSTOP - TSTART"),
+            ("LIVETIME", exposure, "[d] TELAPSE multiplied by DEADC"),
+            ("TSTART", tstart, "observation start time in BTJD"),
+            ("TSTOP", tstop, "observation stop time in BTJD"),
+            ("DATE-OBS", btjd_to_iso(tstart), "TSTART as UTC calendar date"),
+            ("DATE-END", btjd_to_iso(tstop), "TSTOP as UTC calendar date"),
+            ("DEADC", DEADC, "deadtime correction"),
+            ("TIMEPIXR", 0.5, "bin time beginning=0 middle=0.5 end=1"),
+            ("INT_TIME", INT_TIME_S * DEADC, "[s] photon accumulation time per frame"),
+            ("FRAMETIM", FRAME_TIME_S, "[s] frame time (INT_TIME + READTIME)"),
+            ("NUM_FRM", round(catalogue_ffi.CADENCE_S / FRAME_TIME_S), "number of frames per time stamp"),
+            ("TIMEDEL", catalogue_ffi.CADENCE_S / 86400.0, "[d] time resolution of data"),
+            ("EXPOSURE", exposure, "[d] time on source"),
+            ("BACKAPP", False, "background is subtracted"),
+            ("VIGNAPP", True, "vignetting or collimator correction applied"),
+            ("GAINA", GAIN, "[electrons/count] CCD output A gain"),
+            ("READNOIA", READ_NOISE_E / GAIN, "[ADU] read noise CCD output A"),
+            ("BUNIT", "electrons/s", "physical units of image data"),
+            ("DQUALITY", quality, "data quality flags"),
+            ("IMAGTYPE", "cal", "FFI image type: raw, cal, uncert"),
+            ("CRVAL1P", where.column0, "CCD column of the window's first pixel"),
+            ("CRVAL2P", where.row0, "CCD row of the window's first pixel"),
+        ],
+    )
     header.extend(where.header_wcs)
     return header
 
@@ -218,20 +227,34 @@ def _template() -> fits.HDUList:
     file, so a file's content does not depend on which files the process wrote before.
     """
     first = catalogue_ffi.frames()[0]
-    hdul = fits.HDUList([
-        _primary(first.tstart, first.tstop),
-        fits.ImageHDU(np.zeros((SIDE, SIDE), np.float32), header=_image_cards("cal", first.tstart, first.tstop, 0)),
-        fits.ImageHDU(np.zeros((SIDE, SIDE), np.float32),
-                      header=_image_cards("uncert", first.tstart, first.tstop, 0)),
-    ])
+    hdul = fits.HDUList(
+        [
+            _primary(first.tstart, first.tstop),
+            fits.ImageHDU(
+                np.zeros((SIDE, SIDE), np.float32), header=_image_cards("cal", first.tstart, first.tstop, 0)
+            ),
+            fits.ImageHDU(
+                np.zeros((SIDE, SIDE), np.float32),
+                header=_image_cards("uncert", first.tstart, first.tstop, 0),
+            ),
+        ]
+    )
     hdul.verify("exception")  # once: the files then change only values of the same types
     return hdul
 
 
 def _set_times(hdul: fits.HDUList, tstart: float, tstop: float, quality: int) -> None:
     exposure = (tstop - tstart) * DEADC
-    values = {"TSTART": tstart, "TSTOP": tstop, "DATE-OBS": btjd_to_iso(tstart), "DATE-END": btjd_to_iso(tstop),
-              "TELAPSE": tstop - tstart, "LIVETIME": exposure, "EXPOSURE": exposure, "DQUALITY": quality}
+    values = {
+        "TSTART": tstart,
+        "TSTOP": tstop,
+        "DATE-OBS": btjd_to_iso(tstart),
+        "DATE-END": btjd_to_iso(tstop),
+        "TELAPSE": tstop - tstart,
+        "LIVETIME": exposure,
+        "EXPOSURE": exposure,
+        "DQUALITY": quality,
+    }
     for hdu in hdul:
         for key in _TIME_CARDS:
             if key in hdu.header:
@@ -249,7 +272,9 @@ def write_ffic(observation: Observation, product: Product, path: Path) -> None:
     sky = background(catalogue_ffi.SECTOR, mid)[0] * where.gradient
     model = sky + where.field + star_flux(star) * relative * where.star_psf
     seconds = (tstop - tstart) * 86400.0 * DEADC
-    sigma = np.sqrt(model * seconds + READ_NOISE_E**2 * round(catalogue_ffi.CADENCE_S / FRAME_TIME_S)) / seconds
+    sigma = (
+        np.sqrt(model * seconds + READ_NOISE_E**2 * round(catalogue_ffi.CADENCE_S / FRAME_TIME_S)) / seconds
+    )
     image = model + seeded_rng(product.filename).normal(0.0, 1.0, model.shape) * sigma
     hdul = _template()
     _set_times(hdul, tstart, tstop, int(_quality()[index]))
