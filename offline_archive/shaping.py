@@ -95,7 +95,12 @@ class Shaping:
         return ", ".join(parts)
 
 
-def shape(app: WSGIApp, shaping: Shaping, sleep: Callable[[float], None] = time.sleep) -> WSGIApp:
+def shape(
+    app: WSGIApp,
+    shaping: Shaping,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> WSGIApp:
     """Wrap a WSGI application so that its traffic follows ``shaping``.
 
     Parameters
@@ -104,8 +109,8 @@ def shape(app: WSGIApp, shaping: Shaping, sleep: Callable[[float], None] = time.
         The application to wrap.
     shaping : Shaping
         The latency and bandwidth to impose; when it is off, ``app`` is returned unchanged.
-    sleep : callable, optional
-        How to wait (tests pass a recorder instead of :func:`time.sleep`).
+    sleep, clock : callable, optional
+        How to wait and how to tell the time (tests pass a simulated clock).
 
     Returns
     -------
@@ -120,21 +125,23 @@ def shape(app: WSGIApp, shaping: Shaping, sleep: Callable[[float], None] = time.
         if latency_s:
             sleep(latency_s)
         body = app(environ, start_response)
-        return body if rate is None else _throttled(body, rate, sleep)
+        return body if rate is None else _throttled(body, rate, sleep, clock)
 
     return shaped
 
 
-def _throttled(body: Iterable[bytes], rate: float, sleep: Callable[[float], None]) -> Iterator[bytes]:
+def _throttled(
+    body: Iterable[bytes], rate: float, sleep: Callable[[float], None], clock: Callable[[], float]
+) -> Iterator[bytes]:
     """Yield ``body`` in pieces, waiting so that no more than ``rate`` bytes/s go out."""
-    start = time.monotonic()
+    start = clock()
     sent = 0
     try:
         for chunk in body:
             for offset in range(0, len(chunk), PIECE):
                 piece = chunk[offset : offset + PIECE]
                 sent += len(piece)
-                ahead = start + sent / rate - time.monotonic()
+                ahead = start + sent / rate - clock()
                 if ahead > 0:
                     sleep(ahead)
                 yield piece

@@ -205,7 +205,7 @@ def _image_cards(kind: str, tstart: float, tstop: float, quality: int) -> fits.H
             ("READNOIA", READ_NOISE_E / GAIN, "[ADU] read noise CCD output A"),
             ("BUNIT", "electrons/s", "physical units of image data"),
             ("DQUALITY", quality, "data quality flags"),
-            ("IMAGTYPE", "cal", "FFI image type: raw, cal, uncert"),
+            ("IMAGTYPE", kind, "FFI image type: raw, cal, uncert"),
             ("CRVAL1P", where.column0, "CCD column of the window's first pixel"),
             ("CRVAL2P", where.row0, "CCD row of the window's first pixel"),
         ],
