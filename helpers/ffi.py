@@ -51,7 +51,7 @@ def open_ffi(uri: str, *, anon: bool = True, header_bytes: int = HEADER_BYTES) -
     Parameters
     ----------
     uri : str
-        An ``s3://`` URI (any fsspec URL works).
+        An ``s3://`` URI, or a local path.
     anon : bool, optional
         Read anonymously, as MAST's public bucket allows.
     header_bytes : int, optional
@@ -61,9 +61,11 @@ def open_ffi(uri: str, *, anon: bool = True, header_bytes: int = HEADER_BYTES) -
     Returns
     -------
     fsspec.core.OpenFile
-        Use it in a ``with`` block; the file object's ``cache.total_requested_bytes`` says how
-        many bytes were fetched.
+        Use it in a ``with`` block; for a cloud file, the file object's
+        ``cache.total_requested_bytes`` says how many bytes were fetched.
     """
+    if not uri.startswith("s3://"):  # a local file (a download, say): nothing to tune
+        return fsspec.open(uri, "rb")
     return fsspec.open(uri, "rb", anon=anon, default_block_size=header_bytes, default_cache_type="first")
 
 
@@ -156,7 +158,7 @@ class AperturePhotometry:
         dict
             ``file`` (the file name), ``time`` (mid-exposure, BTJD), ``flux`` and ``background``
             (e-/s; the flux is background-subtracted), ``quality`` (the image's DQUALITY flags)
-            and ``bytes_read`` (bytes fetched from the cloud for this file).
+            and ``bytes_read`` (bytes fetched from the cloud for this file; 0 for a local file).
 
         Raises
         ------
@@ -184,7 +186,8 @@ class AperturePhotometry:
             rows = image.section[row0 : row0 + 2 * h + 1, :]
             time = (header["TSTART"] + header["TSTOP"]) / 2.0
             quality = int(header.get("DQUALITY", 0))
-            fetched = int(f.cache.total_requested_bytes)
+            cache = getattr(f, "cache", None)  # local files have none: nothing was fetched
+            fetched = int(cache.total_requested_bytes) if cache is not None else 0
         box = np.asarray(rows[:, col0 : col0 + 2 * h + 1], dtype=float)
         yy, xx = np.mgrid[row0 : row0 + 2 * h + 1, col0 : col0 + 2 * h + 1]
         distance = np.hypot(xx - self.x, yy - self.y)

@@ -56,13 +56,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "serve":
-            serve(root, args.env_file, shaping)
+            serve(root, args.env_file, shaping=shaping)
             return 0
         command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
         if not command:
             print("offline_archive exec: give the command to run after --", file=sys.stderr)
             return 2
-        return run_command(root, command, shaping)
+        return run_command(root, command, shaping=shaping)
     except DataNotBuiltError as exc:
         print(f"offline_archive: {exc}", file=sys.stderr)
         return 1

@@ -5,7 +5,7 @@ in the real archive.  Each file is named and stored like the real ones,
 ``tess/public/ffi/s0001/2018/206/1-1/tess2018206193044-s0001-1-1-0120-s_ffic.fits``, where the
 time stamp is the end of the exposure (UTC) and the folder is its year and day of the year.
 
-The images themselves are small windows of the CCD (see :mod:`offline_archive.generate.ffi`)
+The images themselves are small windows of the CCD (see :mod:`offline_archive.generate.ffi_sector`)
 around :data:`FIELD_STAR`, the eclipsing binary that notebook 05 measures.
 """
 
@@ -23,7 +23,7 @@ CCD = 1
 CADENCE_S = 1800.0
 SPOC_RUN = 120
 #: Centre of the CCD on the sky (RA, Dec in degrees): the observation's s_ra and s_dec.
-CCD_CENTRE = (318.27544, -28.49102)
+CCD_CENTRE = (313.52, -27.37)
 #: Half-width (degrees) of the CCD's footprint: 2048 pixels of 21 arcsec.
 CCD_HALF_WIDTH_DEG = 6.0
 #: The star the images are centred on.

@@ -67,7 +67,7 @@ def client_environment(proxy_port: int, s3_endpoint: str, root: Path) -> dict[st
     }
 
 
-def start(root: Path, shaping: Shaping | None = None) -> RunningArchive:
+def start(root: Path, *, shaping: Shaping | None = None) -> RunningArchive:
     """Start S3, the web services and the proxy; return once all of them answer.
 
     Parameters
@@ -117,9 +117,9 @@ def start(root: Path, shaping: Shaping | None = None) -> RunningArchive:
 
 
 @contextmanager
-def running_archive(root: Path, shaping: Shaping | None = None) -> Iterator[RunningArchive]:
+def running_archive(root: Path, *, shaping: Shaping | None = None) -> Iterator[RunningArchive]:
     """The archive, started for the duration of a ``with`` block (see :func:`start`)."""
-    archive = start(root, shaping)
+    archive = start(root, shaping=shaping)
     try:
         yield archive
     finally:
@@ -137,12 +137,12 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def serve(root: Path, env_file: Path | None, shaping: Shaping | None = None) -> None:
+def serve(root: Path, env_file: Path | None, *, shaping: Shaping | None = None) -> None:
     """Run the archive until SIGTERM or SIGINT, announcing it through ``env_file`` once ready."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    with running_archive(root, shaping) as archive:
+    with running_archive(root, shaping=shaping) as archive:
         lines = export_lines(archive.env)
         if env_file is not None:
             env_file.parent.mkdir(parents=True, exist_ok=True)
@@ -160,9 +160,9 @@ def serve(root: Path, env_file: Path | None, shaping: Shaping | None = None) -> 
     print("Offline archive stopped.", flush=True)
 
 
-def run_command(root: Path, argv: Sequence[str], shaping: Shaping | None = None) -> int:
+def run_command(root: Path, argv: Sequence[str], *, shaping: Shaping | None = None) -> int:
     """Run a command with the archive up and its environment set; returns the command's exit code."""
-    with running_archive(root, shaping) as archive:
+    with running_archive(root, shaping=shaping) as archive:
         env = os.environ | archive.env
         try:
             return subprocess.call(list(argv), env=env)

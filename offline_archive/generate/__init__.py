@@ -6,7 +6,7 @@ Kinds and their writers:
   DV time series that lightkurve and astropy read like the real ones);
 * ``tess_dvr_pdf``, ``tess_dvm_pdf``, ``tess_dvs_pdf``, ``tess_dvr_xml``: :mod:`.documents`;
 * ``generic_image``, ``generic_spectrum``: :mod:`.generic`;
-* ``tess_ffic``: :mod:`.ffi` (calibrated full-frame images).
+* ``tess_ffic``: :mod:`.ffi_sector` (the calibrated full-frame images of a whole sector).
 
 Every writer is deterministic: the same observation and product give byte-identical files.
 """
@@ -36,7 +36,7 @@ WRITERS: dict[str, tuple[str, str]] = {
     "tess_dvr_xml": ("documents", "write_dvr_xml"),
     "generic_image": ("generic", "write_image"),
     "generic_spectrum": ("generic", "write_spectrum"),
-    "tess_ffic": ("ffi", "write_ffic"),
+    "tess_ffic": ("ffi_sector", "write_ffic"),
 }
 
 

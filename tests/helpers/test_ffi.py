@@ -8,7 +8,7 @@ import pytest
 from helpers.errors import TutorialError
 from helpers.ffi import AperturePhotometry, OffImageError, locate
 from offline_archive import catalogue_ffi
-from offline_archive.generate import ffi as generated
+from offline_archive.generate import ffi_sector as generated
 from offline_archive.generate.tess import background
 
 pytestmark = pytest.mark.archive

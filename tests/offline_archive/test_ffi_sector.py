@@ -11,7 +11,8 @@ from astropy.io import fits
 from astropy.wcs import WCS
 
 from offline_archive import catalogue, catalogue_ffi, mast, sky
-from offline_archive.generate import ffi, tess, write_product
+from offline_archive.generate import ffi_sector as ffi
+from offline_archive.generate import tess, write_product
 
 FRAMES = catalogue_ffi.frames()
 NAME = re.compile(r"^tess(\d{4})(\d{3})(\d{6})-s0001-1-1-0120-s_ffic\.fits$")
