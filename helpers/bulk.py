@@ -61,15 +61,24 @@ __all__ = [
 
 #: The environment variable naming a running Dask scheduler (Dask reads it too).
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
-#: The local cluster started when no scheduler is configured.  Two worker processes, one per
-#: core of a small laptop, so that the CPU work of reading FITS headers runs on both cores;
-#: eight threads each, because a task spends most of its time waiting for the network, and
-#: waiting threads cost nothing (see benchmarks/bench_bulk.py for the measurements).
+#: The local cluster started when no scheduler is configured: one worker of 8 threads in this
+#: process.  Each file costs a few milliseconds of Python (reading FITS headers, the HTTP
+#: client's bookkeeping) and otherwise waits for the network; waiting threads overlap, while
+#: more threads than that only fight over Python's interpreter lock.  Worker processes would
+#: spread the Python work over the cores, but each must start and import astropy and s3fs
+#: before its first file, and on a two-core laptop that costs more than it saves
+#: (benchmarks/bench_bulk.py measures both: ``bulk_wall_ratio`` for this cluster,
+#: ``bulk_processes_wall_ratio`` for two processes of eight threads).  On a machine with more
+#: cores, ``connect(processes=True, n_workers=...)`` gives each core a worker.  Everything
+#: listens on the loopback interface only (TCP rather than Dask's in-process transport, whose
+#: addresses would make the dashboard link point at the machine's network address).
 LOCAL_CLUSTER: dict[str, Any] = {
-    "n_workers": 2,
+    "n_workers": 1,
     "threads_per_worker": 8,
-    "processes": True,
-    "dashboard_address": ":0",
+    "processes": False,
+    "protocol": "tcp://",
+    "dashboard_address": "127.0.0.1:0",
+    "worker_dashboard_address": "127.0.0.1:0",
 }
 #: Most files measured by one task.
 MAX_BATCH = 16

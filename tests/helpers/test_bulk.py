@@ -121,10 +121,18 @@ def test_the_cluster_never_holds_more_than_the_bound(client) -> None:
     assert max(held) <= 2 * bound < 45, "45 tasks in all, never more than a handful at once"
 
 
+def test_the_default_local_cluster_measures_in_threads(photometry) -> None:
+    with connect() as own:
+        assert own.cluster.processes is LOCAL_CLUSTER["processes"] is False
+        assert sum(own.nthreads().values()) == LOCAL_CLUSTER["threads_per_worker"]
+        result = measure_files(URIS[:40], photometry, client=own, progress=False)
+    assert result.values == [photometry(uri) for uri in URIS[:40]]
+    assert own.status == "closed"
+
+
 def test_worker_processes_inherit_the_archive_environment(photometry) -> None:
     # Worker processes are started by the local cluster from this process's environment.
-    with connect(n_workers=1, threads_per_worker=2) as own:
-        assert LOCAL_CLUSTER["processes"] is True
+    with connect(processes=True, n_workers=1, threads_per_worker=2) as own:
         result = measure_files(URIS[:4], photometry, client=own, progress=False)
     assert result.values == [photometry(uri) for uri in URIS[:4]]
 
