@@ -9,6 +9,7 @@ from pathlib import Path
 from .build import build, is_current
 from .paths import ENV_DIR, archive_root, data_dir
 from .serve import run_command, serve
+from .shaping import BANDWIDTH_ENV, LATENCY_ENV, Shaping
 from .store import DataNotBuiltError
 
 
@@ -25,6 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="serve on 127.0.0.1 until terminated")
     s.add_argument("--env-file", type=Path, help="once ready, write the client's `export` lines here")
     e = sub.add_parser("exec", help="run a command with the archive up and its environment set")
+    for p in (s, e):
+        p.add_argument("--latency-ms", type=float, help=f"wait this long before answering each request "
+                       f"(default: ${LATENCY_ENV} or 0)")
+        p.add_argument("--bandwidth-mbps", type=float, help=f"send each response at most this fast, in Mbit/s "
+                       f"(default: ${BANDWIDTH_ENV} or no cap)")
     e.add_argument("argv", nargs=argparse.REMAINDER, help="the command (after --)")
     sub.add_parser("info", help="say where the data is and whether it is current")
     return parser
@@ -44,17 +50,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"data: {data_dir(root)} ({state})")
         return 0
     try:
+        shaping = _shaping(args)
+    except ValueError as exc:  # a malformed $OFFLINE_ARCHIVE_LATENCY_MS, a negative latency ...
+        print(f"offline_archive: {exc}", file=sys.stderr)
+        return 2
+    try:
         if args.command == "serve":
-            serve(root, args.env_file)
+            serve(root, args.env_file, shaping=shaping)
             return 0
         command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
         if not command:
             print("offline_archive exec: give the command to run after --", file=sys.stderr)
             return 2
-        return run_command(root, command)
+        return run_command(root, command, shaping=shaping)
     except DataNotBuiltError as exc:
         print(f"offline_archive: {exc}", file=sys.stderr)
         return 1
+
+
+def _shaping(args: argparse.Namespace) -> Shaping:
+    """The command line's latency and bandwidth, each falling back on its environment variable."""
+    from_env = Shaping.from_env()
+    latency = args.latency_ms if args.latency_ms is not None else from_env.latency_ms
+    bandwidth = args.bandwidth_mbps if args.bandwidth_mbps is not None else from_env.bandwidth_mbps
+    return Shaping(latency_ms=latency, bandwidth_mbps=bandwidth)
 
 
 if __name__ == "__main__":

@@ -96,9 +96,13 @@ def _lock(root: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _write_one(staging: Path, pair: tuple[Observation, Product]) -> tuple[str, dict]:
-    """Write one product under the staging directory; returns its manifest entry."""
-    obs, product = pair
+def _write_one(staging: Path, index: int) -> tuple[str, dict]:
+    """Write product number ``index`` of the catalogue under the staging directory; returns its manifest entry.
+
+    Workers get an index, not the product: an observation pickles with all its products (1,284
+    for an FFI observation), which would cost more to send than most files cost to write.
+    """
+    obs, product = catalogue.all_products()[index]
     bucket, key, rel = storage_path(obs, product)
     path = staging / rel
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,14 +134,15 @@ def _write_objects(staging: Path, objects: tuple[BucketObject, ...]) -> dict[str
 
 
 def _generate(staging: Path, progress: bool) -> dict:
+    pairs = catalogue.all_products()
     # Longest first: a slow file started last would leave one worker busy after the other is done.
-    pairs = sorted(catalogue.all_products(), key=lambda pair: pair[1].kind not in SLOW_KINDS)
+    order = sorted(range(len(pairs)), key=lambda i: pairs[i][1].kind not in SLOW_KINDS)
     products: dict[str, dict] = {}
     # Processes, not threads: the PDF reports are drawn with matplotlib, whose state is global.
     with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
         objects = pool.submit(_write_objects, staging, catalogue_roman.objects())  # the longest task first
-        results = pool.map(_write_one, [staging] * len(pairs), pairs)
-        for uri, entry in tqdm(results, total=len(pairs), desc="Building the offline archive", unit="file",
+        results = pool.map(_write_one, [staging] * len(order), order, chunksize=8)
+        for uri, entry in tqdm(results, total=len(order), desc="Building the offline archive", unit="file",
                                disable=not progress):
             products[uri] = entry
         bucket_objects = objects.result()

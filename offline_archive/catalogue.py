@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import catalogue_hst
+from .catalogue_ffi import sector1_camera1_ccd1
 from .sky import (
     FOMALHAUT,
     PI_MEN,
@@ -386,6 +387,8 @@ def observations() -> tuple[Observation, ...]:
 
     # --- HST WFC3/IR F160W images of proposal 11360 (the streaming tutorial), with their own obsids.
     obs += catalogue_hst.observations()
+    # --- The full-frame images of sector 1, camera 1, CCD 1 (offline_archive.catalogue_ffi).
+    obs.append(sector1_camera1_ccd1(new_id("TESS")))
     return tuple(obs)
 
 

@@ -22,6 +22,7 @@ from .certs import ensure_tls
 from .paths import astropy_config_dir, tls_dir
 from .proxy import ArchiveProxy
 from .s3 import REGION, ArchiveS3
+from .shaping import Shaping, shape
 from .store import DataStore
 
 #: Set in the environment the archive writes, so tools can tell they are offline.
@@ -40,6 +41,7 @@ class RunningArchive:
     env: dict[str, str]
     seconds_to_ready: float
     s3: ArchiveS3 | None = None
+    shaping: Shaping = field(default_factory=Shaping)
     _stops: list = field(default_factory=list, repr=False)
 
     def stop(self) -> None:
@@ -75,8 +77,16 @@ def client_environment(proxy_port: int, s3_endpoint: str, root: Path) -> dict[st
     }
 
 
-def start(root: Path) -> RunningArchive:
+def start(root: Path, *, shaping: Shaping | None = None) -> RunningArchive:
     """Start S3, the web services and the proxy; return once all of them answer.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The archive's cache directory.
+    shaping : Shaping, optional
+        Latency and bandwidth imposed on S3 and the MAST services; by default what the
+        environment says (:meth:`Shaping.from_env`), which is nothing unless asked for.
 
     Raises
     ------
@@ -85,17 +95,18 @@ def start(root: Path) -> RunningArchive:
     """
     began = time.perf_counter()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    shaping = shaping if shaping is not None else Shaping.from_env()
     store = DataStore(root)
     tls = ensure_tls(tls_dir(root))
-    running = RunningArchive(env={}, seconds_to_ready=0.0)
+    running = RunningArchive(env={}, seconds_to_ready=0.0, shaping=shaping)
     try:
-        s3 = ArchiveS3()
+        s3 = ArchiveS3(shaping)
         endpoint = s3.start()
         running._stops.append(s3.stop)
         running.s3 = s3
         s3.load(store.cloud_objects())
 
-        app = create_app(store)
+        app = shape(create_app(store), shaping)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(tls.server_cert, tls.server_key)
         upstreams = {}
@@ -117,9 +128,9 @@ def start(root: Path) -> RunningArchive:
 
 
 @contextmanager
-def running_archive(root: Path) -> Iterator[RunningArchive]:
-    """The archive, started for the duration of a ``with`` block."""
-    archive = start(root)
+def running_archive(root: Path, *, shaping: Shaping | None = None) -> Iterator[RunningArchive]:
+    """The archive, started for the duration of a ``with`` block (see :func:`start`)."""
+    archive = start(root, shaping=shaping)
     try:
         yield archive
     finally:
@@ -137,18 +148,19 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def serve(root: Path, env_file: Path | None) -> None:
+def serve(root: Path, env_file: Path | None, *, shaping: Shaping | None = None) -> None:
     """Run the archive until SIGTERM or SIGINT, announcing it through ``env_file`` once ready."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    with running_archive(root) as archive:
+    with running_archive(root, shaping=shaping) as archive:
         lines = export_lines(archive.env)
         if env_file is not None:
             env_file.parent.mkdir(parents=True, exist_ok=True)
             _write_atomically(env_file, lines)
         print(f"Offline archive ready in {archive.seconds_to_ready:.1f} s "
-              f"(proxy {archive.env[MARKER]}, S3 {archive.env['AWS_ENDPOINT_URL_S3']}).", flush=True)
+              f"(proxy {archive.env[MARKER]}, S3 {archive.env['AWS_ENDPOINT_URL_S3']}; "
+              f"{archive.shaping.describe()}).", flush=True)
         if env_file is None:
             print(lines, end="", flush=True)
         try:
@@ -159,9 +171,9 @@ def serve(root: Path, env_file: Path | None) -> None:
     print("Offline archive stopped.", flush=True)
 
 
-def run_command(root: Path, argv: Sequence[str]) -> int:
+def run_command(root: Path, argv: Sequence[str], *, shaping: Shaping | None = None) -> int:
     """Run a command with the archive up and its environment set; returns the command's exit code."""
-    with running_archive(root) as archive:
+    with running_archive(root, shaping=shaping) as archive:
         env = os.environ | archive.env
         try:
             return subprocess.call(list(argv), env=env)

@@ -76,6 +76,17 @@ class Flyby:
 
 
 @dataclass(frozen=True)
+class Eclipses:
+    """The eclipses of an eclipsing binary, enough to draw them (depths are fractions of the total light)."""
+
+    period_days: float
+    epoch_btjd: float  # a mid-time of primary eclipse
+    primary_depth: float
+    secondary_depth: float
+    duration_hours: float
+
+
+@dataclass(frozen=True)
 class Target:
     """A named object the resolver knows, with the aliases a learner might type."""
 
@@ -90,6 +101,7 @@ class Target:
     teff: float | None = None
     radius_rsun: float | None = None
     planets: tuple[Planet, ...] = ()
+    eclipses: Eclipses | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -205,6 +217,22 @@ TIC_25132999 = Target(
     planets=(Planet("TIC 25132999.01", 3.41127, 1327.1870, 2600.0, 2.40),),
 )
 
+#: An eclipsing binary on TESS camera 1, CCD 1 in sector 1, measured in the full-frame images of
+#: notebook 05.  Simulated: its position, magnitude and eclipses are made up for the tutorial.
+TIC_229742722 = Target(
+    key="tic_229742722",
+    canonical_name="TIC 229742722",
+    aliases=("TIC229742722",),
+    ra=314.91220,
+    dec=-26.16348,
+    object_type="EB*",
+    tic=229742722,
+    tmag=10.4,
+    eclipses=Eclipses(period_days=3.1845, epoch_btjd=1326.6120, primary_depth=0.28, secondary_depth=0.09,
+                      duration_hours=5.2),
+)
+
+
 #: The star of the ExoMAST and TESScut tutorials: its data-validation light curve has a strange
 #: feature near BTJD 1334.5, which the full-frame images explain.  Position and photometry are
 #: simulated; it falls on CCD 2 of camera 1 in sector 1, near the ecliptic.
@@ -222,7 +250,10 @@ TIC_214568914 = Target(
     planets=(Planet("TIC 214568914.01", 4.92741, 1327.2610, 2300.0, 2.85),),
 )
 
-TARGETS: tuple[Target, ...] = (PI_MEN, FOMALHAUT, TRAPPIST_1, TIC_25132999, TIC_214568914)
+
+TARGETS: tuple[Target, ...] = (
+    PI_MEN, FOMALHAUT, TRAPPIST_1, TIC_25132999, TIC_214568914, TIC_229742722,
+)
 
 #: Bodies that cross a target's pixels.  Near opposition, main-belt asteroids drift westward
 #: along the ecliptic; this one passes 4 arcsec from TIC 214568914 in sector 1.

@@ -8,7 +8,8 @@ Kinds and their writers:
 * ``generic_image``, ``generic_spectrum``: :mod:`.generic`;
 * ``tess_ffi_cube``: :mod:`.ffi` (full-frame images of a window around a target, stacked into the
   data cube TESScut cuts from);
-* ``hst_drz``, ``hst_flt``: :mod:`.hst` (WFC3/IR drizzled images and calibrated exposures).
+* ``hst_drz``, ``hst_flt``: :mod:`.hst` (WFC3/IR drizzled images and calibrated exposures);
+* ``tess_ffic``: :mod:`.ffi_sector` (the calibrated full-frame images of a whole sector).
 
 Files that are not MAST products (the Roman buckets) are written by :mod:`.roman`.
 
@@ -43,6 +44,7 @@ WRITERS: dict[str, tuple[str, str]] = {
     "hst_drz": ("hst", "write_drz"),
     "hst_flt": ("hst", "write_flt"),
     "tess_ffi_cube": ("ffi", "write_cube"),
+    "tess_ffic": ("ffi_sector", "write_ffic"),
 }
 
 

@@ -36,6 +36,7 @@ SHARED = {
     "spectrum": "ldw301010_x1d.fits",
     "drz": "iab902010_drz.fits",
     "flt": "iab902e1q_flt.fits",
+    "ffic": "tess2018206193046-s0001-1-1-0120-s_ffic.fits",
 }
 
 
@@ -114,7 +115,8 @@ def _reread(path: Path, kind: str) -> None:
 def test_every_kind_writes_and_rereads(kind, built, tmp_path):
     shared = {"tess_lc": "lc", "tess_tp": "tp", "tess_dvt": "dvt", "tess_dvr_pdf": "dvr",
               "tess_dvm_pdf": "dvm", "tess_dvs_pdf": "dvs", "tess_dvr_xml": "xml",
-              "generic_image": "image", "generic_spectrum": "spectrum", "hst_drz": "drz", "hst_flt": "flt"}
+              "generic_image": "image", "generic_spectrum": "spectrum", "hst_drz": "drz", "hst_flt": "flt",
+              "tess_ffic": "ffic"}
     path = built[shared[kind]]
     assert find(path.name)[1].kind == kind
     _reread(path, kind)
