@@ -111,11 +111,16 @@ def test_the_cube_holds_every_frame_in_astrocut_layout(cube_file):
 
 
 @pytest.mark.archive
-def test_no_ffi_files_are_left_in_the_archive(cube_file):
+def test_the_cube_s_frames_are_not_left_in_the_archive(cube_file):
+    """The frames stacked into the CCD 1-2 cube are intermediate: only the cube is kept.
+
+    (CCD 1-1's calibrated FFIs are products in their own right, for notebook 05.)
+    """
     from offline_archive.build import read_manifest
     from offline_archive.paths import archive_root, data_dir
 
     manifest = read_manifest(archive_root())
-    assert not any("_ffic.fits" in entry["path"] for entry in manifest["products"].values())
-    assert not list(data_dir(archive_root()).rglob("*_ffic.fits"))
-    assert not list(data_dir(archive_root()).glob("**/tess/public/ffi/s0001/*/*/1-1/*"))
+    assert not any("-s0001-1-2-" in entry["path"] and entry["path"].endswith("_ffic.fits")
+                   for entry in manifest["products"].values())
+    assert not list(data_dir(archive_root()).rglob("*-s0001-1-2-*_ffic.fits"))
+    assert not list(data_dir(archive_root()).glob("**/tess/public/ffi/s0001/*/*/1-2/*"))
