@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .build import build, is_current
+from .faults import FAULTS_ENV, FaultPlan
 from .paths import ENV_DIR, archive_root, data_dir
+from .requestlog import REQUEST_LOG_ENV
 from .serve import run_command, serve
 from .store import DataNotBuiltError
 
@@ -25,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="serve on 127.0.0.1 until terminated")
     s.add_argument("--env-file", type=Path, help="once ready, write the client's `export` lines here")
     e = sub.add_parser("exec", help="run a command with the archive up and its environment set")
+    for p in (s, e):
+        p.add_argument("--faults", metavar="SPEC", default=os.environ.get(FAULTS_ENV),
+                       help=f"inject faults: a JSON plan or the path of one (default ${FAULTS_ENV}); "
+                            "see offline_archive/faults.py")
+        p.add_argument("--request-log", metavar="PATH", type=Path, default=os.environ.get(REQUEST_LOG_ENV),
+                       help=f"append one JSON line per web request here (default ${REQUEST_LOG_ENV})")
     e.add_argument("argv", nargs=argparse.REMAINDER, help="the command (after --)")
     sub.add_parser("info", help="say where the data is and whether it is current")
     return parser
@@ -44,14 +53,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"data: {data_dir(root)} ({state})")
         return 0
     try:
+        options = {"faults": FaultPlan.load(args.faults) if args.faults else None,
+                   "request_log": Path(args.request_log).resolve() if args.request_log else None}
+    except (OSError, TypeError, ValueError) as exc:
+        print(f"offline_archive: bad --faults plan: {exc}", file=sys.stderr)
+        return 2
+    try:
         if args.command == "serve":
-            serve(root, args.env_file)
+            serve(root, args.env_file, **options)
             return 0
         command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
         if not command:
             print("offline_archive exec: give the command to run after --", file=sys.stderr)
             return 2
-        return run_command(root, command)
+        return run_command(root, command, **options)
     except DataNotBuiltError as exc:
         print(f"offline_archive: {exc}", file=sys.stderr)
         return 1

@@ -15,14 +15,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer
 
 from .app import create_app
 from .certs import ensure_tls
+from .faults import FaultInjector, FaultPlan
 from .paths import astropy_config_dir, tls_dir
 from .proxy import ArchiveProxy
+from .requestlog import REQUEST_LOG_ENV, RequestLog
 from .s3 import REGION, ArchiveS3
 from .store import DataStore
+from .webserver import make_archive_server
 
 #: Set in the environment the archive writes, so tools can tell they are offline.
 MARKER = "OFFLINE_ARCHIVE_PROXY"
@@ -35,6 +38,8 @@ class RunningArchive:
     env: dict[str, str]
     seconds_to_ready: float
     _stops: list = field(default_factory=list, repr=False)
+    #: The fault middleware of the web services (its plan can be changed while running).
+    faults: FaultInjector | None = None
 
     def stop(self) -> None:
         for stop in reversed(self._stops):
@@ -65,8 +70,17 @@ def client_environment(proxy_port: int, s3_endpoint: str, root: Path) -> dict[st
     }
 
 
-def start(root: Path) -> RunningArchive:
+def start(root: Path, *, faults: FaultPlan | None = None, request_log: Path | None = None) -> RunningArchive:
     """Start S3, the web services and the proxy; return once all of them answer.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The archive's cache directory.
+    faults : FaultPlan, optional
+        Faults to inject into the web services' answers (:mod:`offline_archive.faults`).
+    request_log : pathlib.Path, optional
+        Append one JSON line per web request here (:mod:`offline_archive.requestlog`).
 
     Raises
     ------
@@ -84,12 +98,15 @@ def start(root: Path) -> RunningArchive:
         running._stops.append(s3.stop)
         s3.load(store.cloud_objects())
 
-        app = create_app(store)
+        app = running.faults = FaultInjector(create_app(store), faults or FaultPlan())
+        if request_log is not None:
+            app = RequestLog(app, request_log)
+            running._stops.append(app.close)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(tls.server_cert, tls.server_key)
         upstreams = {}
         for kind, ctx in (("tls", context), ("http", None)):
-            server = make_server("127.0.0.1", 0, app, threaded=True, ssl_context=ctx)
+            server = make_archive_server("127.0.0.1", 0, app, ssl_context=ctx)
             _serve_in_thread(server, f"archive-{kind}")
             running._stops.append(server.shutdown)
             upstreams[kind] = ("127.0.0.1", server.server_port)
@@ -101,14 +118,16 @@ def start(root: Path) -> RunningArchive:
         running.stop()
         raise
     running.env = client_environment(port, endpoint, root)
+    if request_log is not None:
+        running.env[REQUEST_LOG_ENV] = str(request_log)
     running.seconds_to_ready = time.perf_counter() - began
     return running
 
 
 @contextmanager
-def running_archive(root: Path) -> Iterator[RunningArchive]:
-    """The archive, started for the duration of a ``with`` block."""
-    archive = start(root)
+def running_archive(root: Path, **options) -> Iterator[RunningArchive]:
+    """The archive, started for the duration of a ``with`` block (``options`` go to :func:`start`)."""
+    archive = start(root, **options)
     try:
         yield archive
     finally:
@@ -126,12 +145,15 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def serve(root: Path, env_file: Path | None) -> None:
-    """Run the archive until SIGTERM or SIGINT, announcing it through ``env_file`` once ready."""
+def serve(root: Path, env_file: Path | None, **options) -> None:
+    """Run the archive until SIGTERM or SIGINT, announcing it through ``env_file`` once ready.
+
+    ``options`` (``faults``, ``request_log``) go to :func:`start`.
+    """
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    with running_archive(root) as archive:
+    with running_archive(root, **options) as archive:
         lines = export_lines(archive.env)
         if env_file is not None:
             env_file.parent.mkdir(parents=True, exist_ok=True)
@@ -148,9 +170,12 @@ def serve(root: Path, env_file: Path | None) -> None:
     print("Offline archive stopped.", flush=True)
 
 
-def run_command(root: Path, argv: Sequence[str]) -> int:
-    """Run a command with the archive up and its environment set; returns the command's exit code."""
-    with running_archive(root) as archive:
+def run_command(root: Path, argv: Sequence[str], **options) -> int:
+    """Run a command with the archive up and its environment set; returns the command's exit code.
+
+    ``options`` (``faults``, ``request_log``) go to :func:`start`.
+    """
+    with running_archive(root, **options) as archive:
         env = os.environ | archive.env
         try:
             return subprocess.call(list(argv), env=env)

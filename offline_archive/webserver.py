@@ -1,0 +1,94 @@
+"""The HTTP(S) server under the archive's web services: one thread per connection, TLS included.
+
+Werkzeug's ``make_server(..., ssl_context=...)`` wraps the *listening* socket, so every TLS
+handshake happens inside ``accept()`` on the single thread that accepts connections: one client
+that connects and says nothing stalls every other client until it gives up.  This server
+accepts plain sockets and performs the handshake in the connection's own thread, with a time
+limit, so a slow or silent client only ever holds up itself.
+
+Errors that the standard library's request parser answers by itself (a malformed request line,
+a header line over 64 KiB, too many headers) are sent in the portal's JSON error shape rather
+than as an HTML page, like every other error of the archive.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+from collections.abc import Callable
+
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+
+from .mast import error_result
+
+#: Seconds a client has to complete the TLS handshake.
+HANDSHAKE_TIMEOUT_S = 10.0
+#: Seconds a connection may sit idle (no request, or a request that stops arriving).
+IDLE_TIMEOUT_S = 60.0
+
+
+class ArchiveRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler, with an idle timeout and JSON bodies for parser-level errors."""
+
+    timeout = IDLE_TIMEOUT_S
+
+    #: Builds the body of an error the request parser raised: ``(status, message) -> dict``.
+    error_body: Callable[[int, str], dict] = staticmethod(lambda status, msg: error_result(msg))
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a request the parser rejected, in the archive's JSON error shape."""
+        short, long = self.responses.get(code, ("Error", ""))
+        text = f"{code} {message or short}: {explain or long}".strip()
+        self.log_error("code %d, message %s", code, message or short)
+        self.send_response(code, message or short)
+        self.send_header("Connection", "close")
+        body = json.dumps(self.error_body(code, text)).encode()
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class ArchiveWSGIServer(ThreadedWSGIServer):
+    """A threaded WSGI server whose TLS handshakes happen in the connection's thread.
+
+    Parameters
+    ----------
+    host : str
+        Address to listen on (the archive always passes ``127.0.0.1``).
+    port : int
+        Port, or 0 for a free one (``server_port`` tells which).
+    app : WSGI application
+        What answers the requests.
+    ssl_context : ssl.SSLContext, optional
+        Server-side TLS context; plain HTTP when omitted.
+    """
+
+    def __init__(self, host: str, port: int, app, ssl_context: ssl.SSLContext | None = None) -> None:
+        super().__init__(host, port, app, handler=ArchiveRequestHandler)
+        # Set after the base class has bound a plain socket; Werkzeug reads it for the URL scheme.
+        self.ssl_context = ssl_context
+
+    def finish_request(self, request: socket.socket, client_address) -> None:
+        """Handle one connection in its own thread, doing the TLS handshake here first."""
+        if self.ssl_context is None:
+            super().finish_request(request, client_address)
+            return
+        request.settimeout(HANDSHAKE_TIMEOUT_S)
+        try:
+            tls = self.ssl_context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return  # a failed or abandoned handshake concerns this client only
+        try:
+            super().finish_request(tls, client_address)
+        finally:
+            self.shutdown_request(tls)
+
+
+def make_archive_server(
+    host: str, port: int, app, ssl_context: ssl.SSLContext | None = None
+) -> ArchiveWSGIServer:
+    """An :class:`ArchiveWSGIServer` listening on ``host:port`` (see the class for parameters)."""
+    return ArchiveWSGIServer(host, port, app, ssl_context)
