@@ -41,6 +41,10 @@ class ArchiveRequestHandler(WSGIRequestHandler):
         short, long = self.responses.get(code, ("Error", ""))
         text = f"{code} {message or short}: {explain or long}".strip()
         self.log_error("code %d, message %s", code, message or short)
+        # The parser assumes HTTP/0.9 (no status line, no headers) until it has read a version;
+        # nothing speaks 0.9 any more, so a garbled request gets a proper answer.
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"
         self.send_response(code, message or short)
         self.send_header("Connection", "close")
         body = json.dumps(self.error_body(code, text)).encode()

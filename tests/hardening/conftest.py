@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hostile import COUNTS
 
 from offline_archive.faults import FaultPlan
 from offline_archive.paths import archive_root
@@ -44,3 +45,11 @@ def faults(faulty_archive):
 
     yield set_plan
     faulty_archive.faults.set_plan(FaultPlan())
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many hostile requests each endpoint received (the issue asks for the counts)."""
+    if COUNTS:
+        terminalreporter.section("hostile requests sent")
+        for target, n in sorted(COUNTS.items()):
+            terminalreporter.write_line(f"{n:6d}  {target}")
