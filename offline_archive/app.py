@@ -44,9 +44,8 @@ def create_app(store: DataStore) -> Flask:
     @app.before_request
     def refuse_unknown_hosts() -> Response | None:
         host = (request.host or "").rsplit(":", 1)[0].lower()
-        if host not in known_hosts:
-            return Response(refusal_message(host or "(no Host header)") + "\n", status=403,
-                            mimetype="text/plain")
+        if host not in known_hosts:  # in the error shape, as every answer of the services
+            return _error(refusal_message(host or "(no Host header)"), 403)
         return None
 
     @app.errorhandler(HTTPException)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 from botocore.config import Config
-from moto.server import ThreadedMotoServer
+from moto.server import DomainDispatcherApplication, create_backend_app
 
+from .s3guard import S3Guard, S3RequestHandler
 from .store import StoredFile
+from .webserver import ArchiveWSGIServer, make_archive_server
 
 REGION = "us-east-1"
 #: moto accepts any signature; the loader signs with these obviously-local placeholder names.
@@ -18,17 +21,24 @@ _LOADER_SECRET = "offline-archive-loader-not-a-secret"
 
 
 class ArchiveS3:
-    """A moto S3 server, started on a free loopback port and filled from the data store."""
+    """moto's S3, served on a free loopback port behind :class:`~offline_archive.s3guard.S3Guard`.
+
+    The guard keeps the buckets read-only once :meth:`load` has filled them, and S3's errors in
+    S3's shape; ``app`` is the WSGI application the server runs (wrap it further before
+    :meth:`start`, e.g. with fault injection).
+    """
 
     def __init__(self) -> None:
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.guard = S3Guard(DomainDispatcherApplication(create_backend_app))
+        self.app = self.guard
+        self._server: ArchiveWSGIServer | None = None
         self.endpoint = ""
 
     def start(self) -> str:
         """Start the server; returns its endpoint URL."""
-        self._server.start()
-        host, port = self._server.get_host_and_port()
-        self.endpoint = f"http://{host}:{port}"
+        self._server = make_archive_server("127.0.0.1", 0, self.app, handler=S3RequestHandler)
+        threading.Thread(target=self._server.serve_forever, name="archive-s3", daemon=True).start()
+        self.endpoint = f"http://127.0.0.1:{self._server.server_port}"
         return self.endpoint
 
     def _client(self):  # noqa: ANN202 - a boto3 client
@@ -54,7 +64,10 @@ class ArchiveS3:
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(put, files))
+        self.guard.seal()  # from now on the buckets are read-only, as the public ones are
         return len(files)
 
     def stop(self) -> None:
-        self._server.stop()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()

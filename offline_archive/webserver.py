@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import socket
 import ssl
-from collections.abc import Callable
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
@@ -26,18 +25,25 @@ from .mast import error_result
 HANDSHAKE_TIMEOUT_S = 10.0
 #: Seconds a connection may sit idle (no request, or a request that stops arriving).
 IDLE_TIMEOUT_S = 60.0
+#: After refusing a request: how long to wait for, and how much to read of, the rest of it.
+DRAIN_TIMEOUT_S = 0.2
+DRAIN_LIMIT = 16 * 1024 * 1024
 
 
 class ArchiveRequestHandler(WSGIRequestHandler):
-    """Werkzeug's handler, with an idle timeout and JSON bodies for parser-level errors."""
+    """Werkzeug's handler, with an idle timeout and parser-level errors in the service's shape."""
 
     timeout = IDLE_TIMEOUT_S
 
-    #: Builds the body of an error the request parser raised: ``(status, message) -> dict``.
-    error_body: Callable[[int, str], dict] = staticmethod(lambda status, msg: error_result(msg))
+    def error_document(self, code: int, text: str) -> tuple[str, bytes]:
+        """Content type and body of an error the request parser raised (the portal's JSON shape)."""
+        return "application/json", json.dumps(error_result(text)).encode()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Answer a request the parser rejected, in the archive's JSON error shape."""
+        """Answer a request the parser rejected, with :meth:`error_document`."""
+        if code == 505:  # a version the parser does not speak (HTTP/2.0 on a 1.1 connection) is bad input
+            code, explain = 400, f"{message or 'Unsupported HTTP version'}; this server speaks HTTP/1.1"
+            message = None
         short, long = self.responses.get(code, ("Error", ""))
         text = f"{code} {message or short}: {explain or long}".strip()
         self.log_error("code %d, message %s", code, message or short)
@@ -47,12 +53,25 @@ class ArchiveRequestHandler(WSGIRequestHandler):
             self.request_version = "HTTP/1.0"
         self.send_response(code, message or short)
         self.send_header("Connection", "close")
-        body = json.dumps(self.error_body(code, text)).encode()
-        self.send_header("Content-Type", "application/json")
+        content_type, body = self.error_document(code, text)
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+        self.wfile.flush()
+        self._drain()
+
+    def _drain(self) -> None:
+        """Read what the client is still sending (a URL or header that was too long, say) before the
+        connection closes, so that it reads the answer instead of a connection reset."""
+        self.connection.settimeout(DRAIN_TIMEOUT_S)
+        received = 0
+        try:
+            while received < DRAIN_LIMIT and (data := self.connection.recv(65536)):
+                received += len(data)
+        except (OSError, ValueError):  # timed out, reset or closed: nothing more to read
+            pass
 
 
 class ArchiveWSGIServer(ThreadedWSGIServer):
@@ -68,10 +87,19 @@ class ArchiveWSGIServer(ThreadedWSGIServer):
         What answers the requests.
     ssl_context : ssl.SSLContext, optional
         Server-side TLS context; plain HTTP when omitted.
+    handler : type, optional
+        The request handler class (an :class:`ArchiveRequestHandler` by default).
     """
 
-    def __init__(self, host: str, port: int, app, ssl_context: ssl.SSLContext | None = None) -> None:
-        super().__init__(host, port, app, handler=ArchiveRequestHandler)
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        app,
+        ssl_context: ssl.SSLContext | None = None,
+        handler: type[WSGIRequestHandler] = ArchiveRequestHandler,
+    ) -> None:
+        super().__init__(host, port, app, handler=handler)
         # Set after the base class has bound a plain socket; Werkzeug reads it for the URL scheme.
         self.ssl_context = ssl_context
 
@@ -92,7 +120,11 @@ class ArchiveWSGIServer(ThreadedWSGIServer):
 
 
 def make_archive_server(
-    host: str, port: int, app, ssl_context: ssl.SSLContext | None = None
+    host: str,
+    port: int,
+    app,
+    ssl_context: ssl.SSLContext | None = None,
+    handler: type[WSGIRequestHandler] = ArchiveRequestHandler,
 ) -> ArchiveWSGIServer:
     """An :class:`ArchiveWSGIServer` listening on ``host:port`` (see the class for parameters)."""
-    return ArchiveWSGIServer(host, port, app, ssl_context)
+    return ArchiveWSGIServer(host, port, app, ssl_context, handler)

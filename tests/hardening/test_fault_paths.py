@@ -45,6 +45,12 @@ def light_curve():
     return uri, store.get(uri)
 
 
+@pytest.fixture(autouse=True)
+def _downloads_from_mast():
+    """Downloads through the portal (where the faults are), whatever an earlier test enabled."""
+    Observations.disable_cloud_dataset()
+
+
 def _session(retries: int = 3):
     return make_session(retries=retries, backoff=0)
 
