@@ -69,7 +69,7 @@ SERVICES = [
     "Mast.Caom.Cone.NoSuchThing",
 ]
 #: Text that must never appear in an answer: the start of /etc/passwd.
-PASSWD_MARK = "root:x:0:0"
+SYSTEM_FILE_MARK = "root:x:0:0"
 #: Hostile requests sent in this session, by target ("client GET mast.stsci.edu/api/...");
 #: printed at the end of the run by this directory's conftest.
 COUNTS: dict[str, int] = {}

@@ -12,7 +12,7 @@ import mimetypes
 
 import pytest
 from hostile import (
-    PASSWD_MARK,
+    SYSTEM_FILE_MARK,
     check_answer,
     count,
     file_audit,
@@ -52,7 +52,7 @@ def world(archive_env, tmp_path_factory):
     return {
         "client": app.test_client(),
         "data": data_dir(root),
-        "forbidden": [token, PASSWD_MARK],
+        "forbidden": [token, SYSTEM_FILE_MARK],
         "special": traversals(canary, data_dir(root)),
         "canary": canary,
     }

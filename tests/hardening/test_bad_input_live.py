@@ -19,7 +19,7 @@ import psutil
 import pytest
 import requests
 from hostile import (
-    PASSWD_MARK,
+    SYSTEM_FILE_MARK,
     check_answer,
     count,
     file_audit,
@@ -87,7 +87,7 @@ def world(faulty_archive, tmp_path_factory):
     data = data_dir(archive_root())
     return {
         "data": data,
-        "forbidden": [token, PASSWD_MARK],
+        "forbidden": [token, SYSTEM_FILE_MARK],
         "special": traversals(canary, data),
         "canary": canary,
         "env": faulty_archive.env,
