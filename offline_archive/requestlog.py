@@ -1,7 +1,7 @@
 """A request log: one JSON line per request with its status, size and duration.
 
 ``serve --request-log PATH`` (or ``$OFFLINE_ARCHIVE_REQUEST_LOG``) appends a line for every
-request the web services answer::
+request the web services and S3 answer (S3's ``host`` is its ``127.0.0.1:port`` address)::
 
     {"t": 1763..., "method": "GET", "host": "mast.stsci.edu", "path": "/api/v0.1/Download/file",
      "status": 200, "bytes": 1843200, "ms": 12.4, "outcome": "ok"}
@@ -44,6 +44,12 @@ class RequestLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._file = self.path.open("a", encoding="utf-8", buffering=1)
+
+    def also(self, app: Any) -> RequestLog:
+        """Log the requests of another application into the same file (closed with this one)."""
+        other = object.__new__(RequestLog)
+        other.app, other.path, other._lock, other._file = app, self.path, self._lock, self._file
+        return other
 
     def write(self, record: dict[str, Any]) -> None:
         with self._lock:
@@ -94,10 +100,10 @@ class RequestLog:
             self.write(record)
 
 
-def read_log(path: Path, since: int = 0) -> list[dict[str, Any]]:
-    """The records of a request log, skipping its first ``since`` lines."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()[since:]
-    return [json.loads(line) for line in lines if line.strip()]
+def read_log(path: Path, since: float = 0.0) -> list[dict[str, Any]]:
+    """The records of a request log, of requests that began at or after ``since`` (a ``time.time()``)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [record for line in lines if line.strip() and (record := json.loads(line))["t"] >= since]
 
 
 def summarise(records: list[dict[str, Any]], seconds: float) -> dict[str, Any]:

@@ -80,7 +80,7 @@ def start(root: Path, *, faults: FaultPlan | None = None, request_log: Path | No
     faults : FaultPlan, optional
         Faults to inject into the web services' answers (:mod:`offline_archive.faults`).
     request_log : pathlib.Path, optional
-        Append one JSON line per web request here (:mod:`offline_archive.requestlog`).
+        Append one JSON line per request (web services and S3) here (:mod:`offline_archive.requestlog`).
 
     Raises
     ------
@@ -93,15 +93,16 @@ def start(root: Path, *, faults: FaultPlan | None = None, request_log: Path | No
     tls = ensure_tls(tls_dir(root))
     running = RunningArchive(env={}, seconds_to_ready=0.0)
     try:
+        app = running.faults = FaultInjector(create_app(store), faults or FaultPlan())
         s3 = ArchiveS3()
+        if request_log is not None:
+            app = RequestLog(app, request_log)
+            s3.app = app.also(s3.app)
+            running._stops.append(app.close)
         endpoint = s3.start()
         running._stops.append(s3.stop)
         s3.load(store.cloud_objects())
 
-        app = running.faults = FaultInjector(create_app(store), faults or FaultPlan())
-        if request_log is not None:
-            app = RequestLog(app, request_log)
-            running._stops.append(app.close)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(tls.server_cert, tls.server_key)
         upstreams = {}

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from hostile import COUNTS
+from report import COUNTS, FIGURES
 
 from offline_archive.faults import FaultPlan
 from offline_archive.paths import archive_root
@@ -48,8 +48,12 @@ def faults(faulty_archive):
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """Say how many hostile requests each endpoint received (the issue asks for the counts)."""
+    """Say how many hostile requests each endpoint received, and the figures the load test measured."""
     if COUNTS:
         terminalreporter.section("hostile requests sent")
         for target, n in sorted(COUNTS.items()):
             terminalreporter.write_line(f"{n:6d}  {target}")
+    if FIGURES:
+        terminalreporter.section("measured")
+        for name, value in FIGURES.items():
+            terminalreporter.write_line(f"{name:>24}  {value}")

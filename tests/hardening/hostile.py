@@ -70,14 +70,6 @@ SERVICES = [
 ]
 #: Text that must never appear in an answer: the start of /etc/passwd.
 SYSTEM_FILE_MARK = "root:x:0:0"
-#: Hostile requests sent in this session, by target ("client GET mast.stsci.edu/api/...");
-#: printed at the end of the run by this directory's conftest.
-COUNTS: dict[str, int] = {}
-
-
-def count(target: str) -> None:
-    """Count one hostile request sent to ``target``."""
-    COUNTS[target] = COUNTS.get(target, 0) + 1
 
 
 def make_canary(directory: Path) -> tuple[Path, str]:

@@ -14,7 +14,6 @@ import pytest
 from hostile import (
     SYSTEM_FILE_MARK,
     check_answer,
-    count,
     file_audit,
     hostile_requests,
     hostile_text,
@@ -24,6 +23,7 @@ from hostile import (
     traversals,
 )
 from hypothesis import given
+from report import count
 
 from offline_archive import mast
 from offline_archive.app import create_app

@@ -21,7 +21,6 @@ import requests
 from hostile import (
     SYSTEM_FILE_MARK,
     check_answer,
-    count,
     file_audit,
     hostile_requests,
     hostile_text,
@@ -31,6 +30,7 @@ from hostile import (
 )
 from hypothesis import given
 from hypothesis import strategies as st
+from report import count
 
 from offline_archive.app import create_app
 from offline_archive.hosts import TLS_HOSTS

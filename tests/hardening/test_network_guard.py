@@ -60,9 +60,11 @@ def test_the_message_names_the_address():
 
 
 def test_loopback_is_allowed():
-    with socket.create_server(("127.0.0.1", 0)) as server:
-        with socket.create_connection(server.getsockname(), timeout=5):
-            pass
+    with (
+        socket.create_server(("127.0.0.1", 0)) as server,
+        socket.create_connection(server.getsockname(), timeout=5),
+    ):
+        pass
     assert socket.getaddrinfo("localhost", 80)
 
 
