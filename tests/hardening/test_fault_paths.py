@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import warnings
 
+import nbformat
 import pytest
 import requests
 from astroquery.mast import Observations
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
 
 from helpers.errors import (
     ArchiveTimeoutError,
@@ -247,3 +250,33 @@ def test_download_products_leaves_nothing_when_cut_off_then_completes(faults, tm
     for path, size in zip(paths, products["size"], strict=True):
         assert path.is_relative_to(tmp_path / "mastDownload") and path.stat().st_size == size
     assert _leftovers(tmp_path) == ["mastDownload"]
+
+
+def test_archive_call_stops_a_hanging_query_in_a_notebook_kernel(faults, tmp_path):
+    """What a learner sees: the cell ends with one clear error instead of hanging."""
+    injector = faults([{"delay": 8.0, "paths": [INVOKE]}])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "from astroquery.mast import Observations\nfrom helpers.errors import archive_call\n"
+                "with archive_call('searching MAST for TESS observations', timeout=2):\n"
+                "    Observations.query_criteria(obs_collection='TESS', target_name='261136679')"
+            )
+        ]
+    )
+    client = NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    try:
+        client.execute()
+    finally:
+        if client.km is not None and client.km.has_kernel:
+            run_sync(client.km.shutdown_kernel)(now=True)
+    (error,) = [o for o in nb.cells[0].outputs if o.output_type == "error"]
+    assert error.ename == "ArchiveTimeoutError"
+    assert error.evalue.startswith("searching MAST for TESS observations took longer than 2 s.\nNext step:")
+    assert injector.injected, "the kernel's query reached the slow service"
