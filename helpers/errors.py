@@ -178,8 +178,10 @@ def translate_archive_error(error: BaseException, what: str) -> TutorialError | 
         :class:`ArchiveUnavailableError` for a failed or cut-off connection, a 429 or 5xx, an
         unverifiable certificate or an answer that is not JSON;
         :class:`MissingFileError` for a 404; :class:`ArchiveRequestError` for another 4xx or
-        an error the service reports about the request.  None when ``error`` is none of
-        these (a bug in the calling code, say), so that it can propagate unchanged.
+        an error the service reports about the request.  An exception a library raised
+        *from* one of these (s3fs turns botocore's errors into ``OSError``) is translated by
+        its cause.  None when ``error`` is none of these (a bug in the calling code, say), so
+        that it can propagate unchanged.
     """
     import requests
     from astroquery.exceptions import InvalidQueryError, RemoteServiceError, ResolverError
@@ -208,7 +210,11 @@ def translate_archive_error(error: BaseException, what: str) -> TutorialError | 
         return ArchiveUnavailableError(
             f"{what} failed: no connection to the archive, or it was closed before an answer came ({error})."
         )
-    return _translate_botocore(error, what)
+    translated = _translate_botocore(error, what)
+    if translated is None and isinstance(error.__cause__, Exception) and error.__cause__ is not error:
+        # Wrapped by a library (s3fs raises OSError "from" botocore's error): translate the cause.
+        translated = translate_archive_error(error.__cause__, what)
+    return translated
 
 
 def _translate_botocore(error: BaseException, what: str) -> TutorialError | None:

@@ -6,7 +6,8 @@ Shared by ``test_bad_input.py`` (Flask's test client, many examples) and
 Routes are taken from the Flask application's ``url_map``, so routes added later (ExoMAST,
 TESScut, ...) are fuzzed without changing these tests.  A route may need more than the generic
 parameter names below to reach its deeper code: add them to :data:`PARAM_NAMES`.  A service
-whose errors do not follow the portal's shape registers its own check in :data:`ERROR_SHAPES`.
+whose errors do not follow the portal's shape registers its own check in :data:`ERROR_SHAPES`
+(by host and path prefix).
 """
 
 from __future__ import annotations
@@ -377,12 +378,29 @@ def portal_error_shape(body: object) -> bool:
     )
 
 
-#: Error-shape checks by host; a host not listed uses the portal's.
-ERROR_SHAPES: dict[str, Callable[[object], bool]] = {}
+#: Error-shape checks for services whose errors are not the portal's: ``(host, path prefix, check)``;
+#: the longest matching prefix wins, and a request no entry matches is held to the portal's shape.
+#: For example ``("mast.stsci.edu", "/tesscut/", lambda body: isinstance(body, dict) and body.get("msg"))``.
+ERROR_SHAPES: list[tuple[str, str, Callable[[object], bool]]] = []
+
+
+def error_shape(host: str, path: str) -> Callable[[object], bool]:
+    """The error-shape check for a request to ``host`` and ``path``."""
+    matches = [
+        (len(prefix), check) for h, prefix, check in ERROR_SHAPES if h == host and path.startswith(prefix)
+    ]
+    return max(matches, key=lambda m: m[0])[1] if matches else portal_error_shape
 
 
 def check_answer(
-    host: str, method: str, status: int, content_type: str, body: bytes, forbidden: list[str], what: str
+    host: str,
+    path: str,
+    method: str,
+    status: int,
+    content_type: str,
+    body: bytes,
+    forbidden: list[str],
+    what: str,
 ) -> None:
     """Assert the archive answered a hostile request safely.
 
@@ -397,7 +415,7 @@ def check_answer(
         assert content_type.startswith("application/json"), (
             f"{status} {content_type} for {what}: {body[:200]!r}"
         )
-        shape = ERROR_SHAPES.get(host, portal_error_shape)
+        shape = error_shape(host, path)
         assert shape(json.loads(body)), f"{status} not in the error shape for {what}: {body[:300]!r}"
 
 

@@ -152,6 +152,7 @@ def test_hostile_requests_through_the_proxy_and_tls(world, rule):
             return
         check_answer(
             rule.host,
+            request.path,
             request.method,
             response.status_code,
             response.headers.get("Content-Type", ""),
@@ -246,7 +247,14 @@ def test_raw_request_heads_down_the_tls_tunnel(world):
         )
         method = raw.split(b" ", 1)[0].decode("latin-1")
         check_answer(
-            "mast.stsci.edu", method, status, content_type, body, world["forbidden"], repr(raw[:200])
+            "mast.stsci.edu",
+            "/api/v0.1/Download/file",
+            method,
+            status,
+            content_type,
+            body,
+            world["forbidden"],
+            repr(raw[:200]),
         )
 
     attempt()

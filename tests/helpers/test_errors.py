@@ -113,6 +113,17 @@ def test_each_cause_becomes_its_own_error(error, expected):
     )
 
 
+def test_a_wrapped_archive_error_is_translated_by_its_cause():
+    try:
+        try:
+            raise _client_error(503)
+        except botocore.exceptions.ClientError as cause:
+            raise OSError(16, "Service Unavailable") from cause  # as s3fs does
+    except OSError as wrapped:
+        assert type(translate_archive_error(wrapped, "reading from S3")) is ArchiveUnavailableError
+    assert translate_archive_error(OSError(2, "No such file"), "reading a local file") is None
+
+
 def test_other_exceptions_are_not_ours_to_translate():
     assert translate_archive_error(KeyError("obs_id"), "x") is None
     with pytest.raises(KeyError), archive_call("indexing a table"):
