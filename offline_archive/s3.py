@@ -21,11 +21,12 @@ from urllib.parse import parse_qs
 from moto.backends import get_backend
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.s3.models import get_canned_acl
-from moto.server import MotoRequestHandler, create_backend_app
-from werkzeug.serving import BaseWSGIServer, make_server
+from moto.server import create_backend_app
 
+from .s3guard import S3Guard, S3RequestHandler
 from .shaping import Shaping, shape
 from .store import StoredFile
+from .webserver import ArchiveWSGIServer, make_archive_server
 
 REGION = "us-east-1"
 #: moto keeps all of S3 in one "global" backend per account.
@@ -103,19 +104,27 @@ class ArchiveS3:
     ----------
     shaping : Shaping, optional
         Latency and bandwidth imposed on every request (default: none).
+
+    Notes
+    -----
+    The chain of WSGI applications, outermost first: :func:`~offline_archive.shaping.shape`
+    (latency and bandwidth, when asked for), :class:`AccessGate` (private buckets),
+    :class:`~offline_archive.s3guard.S3Guard` (read-only once loaded, S3's error shapes), moto.
+    ``app`` is what the server runs: wrap it further before :meth:`start` (a request log, faults).
     """
 
     def __init__(self, shaping: Shaping | None = None) -> None:
         self.shaping = shaping or Shaping()
-        self.gate = AccessGate(create_backend_app("s3"))
-        self._server: BaseWSGIServer | None = None
+        self.guard = S3Guard(create_backend_app("s3"))
+        self.gate = AccessGate(self.guard)
+        self.app = shape(self.gate, self.shaping)
+        self._server: ArchiveWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self.endpoint = ""
 
     def start(self) -> str:
         """Start the server in a background thread; returns its endpoint URL."""
-        app = shape(self.gate, self.shaping)
-        self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
+        self._server = make_archive_server("127.0.0.1", 0, self.app, handler=S3RequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="archive-s3", daemon=True)
         self._thread.start()
         self.endpoint = f"http://127.0.0.1:{self._server.server_port}"
@@ -144,6 +153,7 @@ class ArchiveS3:
         for f in files:
             stored = backend.put_object(f.bucket, f.key, f.path.read_bytes())
             stored.set_acl(get_canned_acl("public-read" if f.public else "private"))
+        self.guard.seal()  # from now on the buckets are read-only, as the public ones are
         return len(files)
 
     def stop(self) -> None:
