@@ -28,7 +28,7 @@ import numpy as np
 from astropy.io import fits
 
 FFI_SHAPE = (2078, 2136)  # rows, columns of a calibrated TESS full-frame image
-BUCKET = "offline-archive-bench"
+BUCKET = "scratch-offline-archive-bench"  # writable: offline_archive.s3guard.SCRATCH_PREFIX
 FFI_KEY = "tess/public/ffi/s0027/2020/187/4-1/tess2020187183116-s0027-4-1-0189-s_ffic.fits"
 CUTOUT = (slice(1000, 1050), slice(1200, 1250))
 LC_URI = (

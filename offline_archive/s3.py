@@ -23,7 +23,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.s3.models import get_canned_acl
 from moto.server import create_backend_app
 
-from .s3guard import S3Guard, S3RequestHandler
+from .s3guard import S3Guard, S3RequestHandler, bucket_of
 from .shaping import Shaping, shape
 from .store import StoredFile
 from .webserver import ArchiveWSGIServer, make_archive_server
@@ -38,15 +38,6 @@ ACCESS_DENIED = (
 )
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
-
-
-def _bucket_of(environ: dict) -> str:
-    """The bucket a request addresses: the first path segment (path-style, as clients use for an IP
-    endpoint) or the first label of the host name (virtual-hosted style)."""
-    host = environ.get("HTTP_HOST", "").split(":")[0]
-    if host.count(".") >= 2 and not host.replace(".", "").isdigit() and ".s3" in host:
-        return host.split(".s3", 1)[0]
-    return environ.get("PATH_INFO", "/").lstrip("/").split("/", 1)[0]
 
 
 def _is_signed(environ: dict) -> bool:
@@ -88,7 +79,7 @@ class AccessGate:
                 close()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if _bucket_of(environ) in self.private_buckets and not _is_signed(environ):
+        if bucket_of(environ) in self.private_buckets and not _is_signed(environ):
             body = b"" if environ.get("REQUEST_METHOD") == "HEAD" else ACCESS_DENIED
             start_response(
                 "403 Forbidden", [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))]

@@ -34,7 +34,7 @@ MARKER = "OFFLINE_ARCHIVE_PROXY"
 #: a secret: the local S3 accepts any signature, and these names mean nothing to AWS.  Signed
 #: requests may read the private Roman bucket; anonymous ones may not.
 PLATFORM_KEY_ID = "offline-archive-platform"
-PLATFORM_SECRET = "offline-archive-platform-not-a-secret"
+PLATFORM_SECRET = "offline-archive-platform-not-a-secret"  # pragma: allowlist secret
 
 
 @dataclass

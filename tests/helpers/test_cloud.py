@@ -238,7 +238,7 @@ def scratch(archive_env) -> str:
     import asdf
     import boto3
 
-    bucket = f"helpers-tests-{uuid.uuid4().hex[:12]}"
+    bucket = f"scratch-helpers-tests-{uuid.uuid4().hex[:12]}"  # writable: offline_archive.s3guard
     client = boto3.client("s3")
     client.create_bucket(Bucket=bucket, ACL="public-read")
     plain = io.BytesIO()

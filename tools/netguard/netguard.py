@@ -82,6 +82,11 @@ def _escape(event: str, args: tuple) -> str | None:
             return None
         if not isinstance(address, tuple) or not address:
             return None
+        if event == "socket.connect" and getattr(sock, "type", None) == socket.SOCK_DGRAM:
+            # Connecting a UDP socket sends nothing: it only picks the route, which is how Dask
+            # (distributed.utils.get_ip) learns the local address.  Datagrams sent with sendto or
+            # sendmsg are still checked; send() on a connected UDP socket raises no audit event.
+            return None
         if _host_escapes(address[0]):
             port = address[1] if len(address) > 1 else "?"
             return f"{event.split('.', 1)[1]} to {address[0]}:{port}"
