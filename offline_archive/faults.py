@@ -220,7 +220,8 @@ class FaultInjector:
         if fault.drop:
             _drop_connection(environ)
         if fault.status is not None:
-            return _status_answer(fault, start_response)
+            answer = _status_answer(fault, start_response)
+            return [] if method == "HEAD" else answer  # a HEAD answer has headers only
         if fault.truncate is not None:
             return _truncated(self.app, environ, start_response, fault.truncate)
         return self.app(environ, start_response)

@@ -37,6 +37,12 @@ def test_a_status_fault_answers_json_with_retry_after():
     assert response.json["status"] == "ERROR" and "503" in response.json["msg"]
 
 
+def test_a_status_fault_on_head_sends_no_body():
+    client, _ = _client([{"status": 503}])
+    response = client.head("/x")
+    assert response.status_code == 503 and response.get_data() == b""
+
+
 def test_first_limits_the_number_of_faults():
     client, injector = _client([{"status": 502, "first": 2}])
     assert [client.get("/x").status_code for _ in range(4)] == [502, 502, 200, 200]
