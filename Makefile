@@ -48,9 +48,9 @@ test-notebooks: install
 lab: archive
 	$(ARCHIVE) exec -- $(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# Against the real services: no archive, no proxy, no local S3.
+# Against the real services: no archive, no proxy, no local S3, no network guard.
 live-test: install
-	env -u HTTPS_PROXY -u HTTP_PROXY -u https_proxy -u http_proxy -u AWS_ENDPOINT_URL_S3 \
+	NETGUARD=off env -u HTTPS_PROXY -u HTTP_PROXY -u https_proxy -u http_proxy -u AWS_ENDPOINT_URL_S3 \
 		-u REQUESTS_CA_BUNDLE -u SSL_CERT_FILE -u OFFLINE_ARCHIVE_PROXY \
 		$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks
 

@@ -23,6 +23,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent
 READY_TIMEOUT_S = 60.0
 
+# No network escapes: the guard for this session, the archive and the notebook kernels.
+sys.path.insert(0, str(ROOT / "tools" / "netguard"))
+pytest_plugins = ["pytest_netguard"]
+
 
 def _needs_archive(item: pytest.Item) -> bool:
     return (

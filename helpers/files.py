@@ -8,15 +8,19 @@ cell where they happen.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from astropy.table import Table
+import numpy as np
+from astropy.table import Column, Table
 
-from .errors import MissingFileError, NoProductsError
+from .errors import MissingFileError, NoProductsError, archive_call
 
-__all__ = ["S3Location", "split_s3_uri", "check_cloud_uris", "check_manifest"]
+__all__ = ["S3Location", "check_cloud_uris", "check_manifest", "download_products", "split_s3_uri"]
 
 
 class S3Location(NamedTuple):
@@ -146,3 +150,89 @@ def check_manifest(manifest: Table | None) -> list[Path]:
             "keeps failing, open its URL from the manifest in a browser to see MAST's answer.",
         )
     return paths
+
+
+def _expected_sizes(products: Table) -> dict[str, int]:
+    """Sizes in bytes by product file name, where the product table states one."""
+    if "size" not in products.colnames or "productFilename" not in products.colnames:
+        return {}
+    sizes = {}
+    for name, size in zip(products["productFilename"], products["size"], strict=True):
+        if size is not np.ma.masked and int(size) > 0:
+            sizes[str(name)] = int(size)
+    return sizes
+
+
+def download_products(
+    products: Table, download_dir: str | os.PathLike[str], *, timeout: float | None = None
+) -> Table:
+    """Download products with ``Observations.download_products``, all complete or none.
+
+    astroquery writes each file straight to its final path, so a transfer that breaks off
+    leaves a partial file where a complete one is expected.  Here the download goes to a
+    staging directory inside ``download_dir``; each file is checked against the manifest and
+    against the size the product table gives, and only then moved to its place
+    (``download_dir/mastDownload/<collection>/<obs_id>/<file>``, as astroquery lays it out).
+    If anything fails, the staging directory is removed and nothing new is left behind.
+
+    Parameters
+    ----------
+    products : astropy.table.Table
+        Rows of ``Observations.get_product_list`` (filtered as you like).
+    download_dir : path-like
+        Where the files go; created if needed.
+    timeout : float, optional
+        Seconds the whole download may take (see :func:`helpers.errors.archive_call`).
+
+    Returns
+    -------
+    astropy.table.Table
+        The manifest, with ``Local Path`` giving the files' final places.
+
+    Raises
+    ------
+    NoProductsError
+        If ``products`` is empty.
+    MissingFileError
+        If a file did not arrive or arrived shorter or longer than the product table says.
+    ArchiveUnavailableError, ArchiveTimeoutError
+        If the archive could not be reached, cut the transfer off, or took too long.
+    """
+    from astroquery.mast import Observations
+
+    if products is None or len(products) == 0:
+        raise NoProductsError(
+            "There are no products to download.",
+            "Check the product table and its filters: it must have at least one row.",
+        )
+    download_dir = Path(download_dir)
+    download_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=download_dir))
+    try:
+        with archive_call(f"Downloading {len(products)} product(s)", timeout=timeout):
+            manifest = Observations.download_products(
+                products, download_dir=staging, cache=False, verbose=False
+            )
+        staged = check_manifest(manifest)
+        expected = _expected_sizes(products)
+        wrong = [
+            f"{p.name}: {p.stat().st_size:,} bytes, the archive lists {expected[p.name]:,}"
+            for p in staged
+            if p.name in expected and p.stat().st_size != expected[p.name]
+        ]
+        if wrong:
+            raise MissingFileError(
+                f"{len(wrong)} file(s) arrived with the wrong size:\n  " + "\n  ".join(wrong),
+                "Run the download again; if a file keeps arriving incomplete, the archive may be busy: "
+                "try again later.",
+            )
+        final = []
+        for path in staged:
+            target = download_dir / path.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            final.append(str(target))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    manifest["Local Path"] = Column(final, name="Local Path")
+    return manifest

@@ -28,7 +28,7 @@ from typing import NamedTuple
 import numpy as np
 from astropy.table import MaskedColumn, Row, Table
 
-from .errors import NoObservationsError, NoProductsError
+from .errors import NoDataInSectorError, NoObservationsError, NoProductsError
 
 __all__ = [
     "KINDS",
@@ -41,6 +41,7 @@ __all__ = [
     "newest_dv_run",
     "product_kind",
     "require_rows",
+    "require_sector",
 ]
 
 #: The kinds of observation :func:`observation_kind` tells apart, in display order.
@@ -357,3 +358,42 @@ def require_rows(table: Table | None, what: str, next_step: str | None = None) -
     if table is not None and "dataURI" in table.colnames:
         raise NoProductsError(f"No {what} were found.", next_step)
     raise NoObservationsError(f"No {what} were found.", next_step)
+
+
+def require_sector(sectors: Table | None, sector: int, target: str) -> Row:
+    """The row for ``sector`` of a table of the sectors that cover a target, or a clear error.
+
+    ``Tesscut.get_sectors`` answers a position with the sectors (and cameras and CCDs) whose
+    images cover it; asking for a cutout in any other sector gets nothing back but a warning.
+    Put this check between the two calls.
+
+    Parameters
+    ----------
+    sectors : astropy.table.Table or None
+        What ``Tesscut.get_sectors`` returned (a ``sector`` column; ``sectorName`` if present).
+    sector : int
+        The sector wanted.
+    target : str
+        The target's name, for the message.
+
+    Returns
+    -------
+    astropy.table.Row
+        The first row of that sector.
+
+    Raises
+    ------
+    NoDataInSectorError
+        If the target was not observed in ``sector`` (the message lists the sectors it was).
+    ValueError
+        If the table has no ``sector`` column.
+    """
+    if sectors is not None and len(sectors) and "sector" not in sectors.colnames:
+        raise ValueError("The table has no 'sector' column: pass what Tesscut.get_sectors returned.")
+    observed = sorted({int(s) for s in sectors["sector"]}) if sectors is not None and len(sectors) else []
+    for row in sectors if observed else []:
+        if int(row["sector"]) == int(sector):
+            return row
+    listed = ", ".join(str(s) for s in observed) if observed else "none"
+    raise NoDataInSectorError(f"TESS did not observe {target} in sector {sector}; the sectors that cover it: "
+                              f"{listed}.")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .build import build, is_current
+from .faults import FAULTS_ENV, FaultPlan
 from .paths import ENV_DIR, archive_root, data_dir
+from .requestlog import REQUEST_LOG_ENV
 from .serve import run_command, serve
 from .shaping import BANDWIDTH_ENV, LATENCY_ENV, Shaping
 from .store import DataNotBuiltError
@@ -31,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
                        f"(default: ${LATENCY_ENV} or 0)")
         p.add_argument("--bandwidth-mbps", type=float, help=f"send each response at most this fast, in Mbit/s "
                        f"(default: ${BANDWIDTH_ENV} or no cap)")
+        p.add_argument("--faults", metavar="SPEC", default=os.environ.get(FAULTS_ENV),
+                       help=f"inject faults: a JSON plan or the path of one (default ${FAULTS_ENV}); "
+                            "see offline_archive/faults.py")
+        p.add_argument("--request-log", metavar="PATH", type=Path, default=os.environ.get(REQUEST_LOG_ENV),
+                       help=f"append one JSON line per web request here (default ${REQUEST_LOG_ENV})")
     e.add_argument("argv", nargs=argparse.REMAINDER, help="the command (after --)")
     sub.add_parser("info", help="say where the data is and whether it is current")
     return parser
@@ -50,19 +58,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"data: {data_dir(root)} ({state})")
         return 0
     try:
-        shaping = _shaping(args)
-    except ValueError as exc:  # a malformed $OFFLINE_ARCHIVE_LATENCY_MS, a negative latency ...
+        options = {"shaping": _shaping(args),
+                   "faults": FaultPlan.load(args.faults) if args.faults else None,
+                   "request_log": Path(args.request_log).resolve() if args.request_log else None}
+    except (OSError, TypeError, ValueError) as exc:  # a malformed latency or --faults plan ...
         print(f"offline_archive: {exc}", file=sys.stderr)
         return 2
     try:
         if args.command == "serve":
-            serve(root, args.env_file, shaping=shaping)
+            serve(root, args.env_file, **options)
             return 0
         command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
         if not command:
             print("offline_archive exec: give the command to run after --", file=sys.stderr)
             return 2
-        return run_command(root, command, shaping=shaping)
+        return run_command(root, command, **options)
     except DataNotBuiltError as exc:
         print(f"offline_archive: {exc}", file=sys.stderr)
         return 1

@@ -8,12 +8,14 @@ from pathlib import PurePosixPath
 from flask import Flask, Response, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException
 
-from . import mast
+from . import exomast, mast, tesscut
 from .hosts import HTTP_HOSTS, TLS_HOSTS, refusal_message
 from .store import DataStore
 
 MAST = "mast.stsci.edu"
 RESOLVER = "mastresolver.stsci.edu"
+#: The largest request body accepted (bytes); the clients send a few kilobytes at most.
+MAX_BODY = 1024 * 1024
 
 
 def _error(msg: str, status: int) -> Response:
@@ -36,14 +38,14 @@ def create_app(store: DataStore) -> Flask:
     """
     app = Flask("offline_archive", host_matching=True, static_folder=None)
     app.json.sort_keys = False  # keep field order as the portal sends it
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # a larger body is refused with 413 (error shape)
     known_hosts = TLS_HOSTS | HTTP_HOSTS
 
     @app.before_request
     def refuse_unknown_hosts() -> Response | None:
         host = (request.host or "").rsplit(":", 1)[0].lower()
-        if host not in known_hosts:
-            return Response(refusal_message(host or "(no Host header)") + "\n", status=403,
-                            mimetype="text/plain")
+        if host not in known_hosts:  # in the error shape, as every answer of the services
+            return _error(refusal_message(host or "(no Host header)"), 403)
         return None
 
     @app.errorhandler(HTTPException)
@@ -91,6 +93,9 @@ def create_app(store: DataStore) -> Flask:
             return _error("The resolver needs a 'name' parameter.", 400)
         resolve_all = request.args.get("resolveAll", "false").lower() == "true"
         return jsonify(mast.resolve(names, resolve_all, request.args.get("resolver")))
+
+    exomast.register(app, store)
+    tesscut.register(app, store)
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     return app

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from . import catalogue
+from . import catalogue, catalogue_roman
+from .catalogue_roman import BucketObject
 from .certs import ensure_tls
-from .generate import GENERATOR_VERSION, write_product
+from .generate import GENERATOR_VERSION, SLOW_KINDS, write_product
 from .paths import astropy_config_dir, data_dir, tls_dir
 from .sky import Observation, Product
 
@@ -48,11 +49,12 @@ class BuildResult:
 
 
 def build_version() -> str:
-    """A digest of the generator version and the catalogue: data is rebuilt when it changes."""
+    """A digest of the generator version and the catalogues: data is rebuilt when they change."""
     digest = hashlib.sha256(GENERATOR_VERSION.encode())
     for obs in catalogue.observations():
         digest.update(repr(obs).encode())
         digest.update(repr(obs.products).encode())
+    digest.update(repr(catalogue_roman.objects()).encode())
     return f"{GENERATOR_VERSION}-{digest.hexdigest()[:16]}"
 
 
@@ -108,16 +110,44 @@ def _write_one(staging: Path, index: int) -> tuple[str, dict]:
     return obs.data_uri(product), {"path": rel, "size": path.stat().st_size, "bucket": bucket, "key": key}
 
 
+def write_object(obj: BucketObject, path: Path) -> None:
+    """Write one bucket object (:func:`offline_archive.generate.roman.write_object`, imported on use)."""
+    from .generate.roman import write_object as write
+
+    write(obj, path)
+
+
+def _write_objects(staging: Path, objects: tuple[BucketObject, ...]) -> dict[str, dict]:
+    """Write the bucket objects that are not MAST products; returns their manifest entries by URI.
+
+    One task for all of them, so that only one worker process imports roman_datamodels.
+    """
+    entries = {}
+    for obj in objects:
+        rel = f"{obj.bucket}/{obj.key}"
+        path = staging / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_object(obj, path)
+        entries[obj.uri] = {"path": rel, "size": path.stat().st_size, "bucket": obj.bucket, "key": obj.key,
+                            "public": obj.public}
+    return entries
+
+
 def _generate(staging: Path, progress: bool) -> dict:
-    count = len(catalogue.all_products())
+    pairs = catalogue.all_products()
+    # Longest first: a slow file started last would leave one worker busy after the other is done.
+    order = sorted(range(len(pairs)), key=lambda i: pairs[i][1].kind not in SLOW_KINDS)
     products: dict[str, dict] = {}
     # Processes, not threads: the PDF reports are drawn with matplotlib, whose state is global.
     with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
-        results = pool.map(_write_one, [staging] * count, range(count), chunksize=8)
-        for uri, entry in tqdm(results, total=count, desc="Building the offline archive", unit="file",
+        objects = pool.submit(_write_objects, staging, catalogue_roman.objects())  # the longest task first
+        results = pool.map(_write_one, [staging] * len(order), order, chunksize=8)
+        for uri, entry in tqdm(results, total=len(order), desc="Building the offline archive", unit="file",
                                disable=not progress):
             products[uri] = entry
-    return {"version": build_version(), "generator": GENERATOR_VERSION, "products": products}
+        bucket_objects = objects.result()
+    return {"version": build_version(), "generator": GENERATOR_VERSION, "products": products,
+            "objects": bucket_objects}
 
 
 def _write_astropy_config(root: Path) -> None:
@@ -167,5 +197,6 @@ def build(root: Path, *, force: bool = False, progress: bool = True) -> BuildRes
         else:
             built = False
     manifest = read_manifest(root) or {"products": {}}
-    sizes = [entry["size"] for entry in manifest["products"].values()]
+    entries = list(manifest["products"].values()) + list(manifest.get("objects", {}).values())
+    sizes = [entry["size"] for entry in entries]
     return BuildResult(built, time.perf_counter() - start, len(sizes), sum(sizes), target)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from . import catalogue_hst
 from .catalogue_ffi import sector1_camera1_ccd1
 from .sky import (
     FOMALHAUT,
     PI_MEN,
     SECTORS,
     TIC_25132999,
+    TIC_214568914,
     TRAPPIST_1,
     Observation,
     Product,
@@ -29,7 +31,14 @@ SPOC_RUN = {1: 120, 2: 121, 3: 123, 4: 124, 5: 125, 8: 136, 12: 144, 13: 146, 27
 #: Camera and CCD of each target in each sector (only what the catalogue uses).
 TESS_CCD = {
     ("pi_men", s): (4, 1 + (s % 4)) for s in (1, 4, 8, 12, 13, 27, 28)
-} | {("tic_25132999", s): (3 + (s % 2), 1 + (s % 4)) for s in (1, 2, 3, 4, 5)}
+} | {("tic_25132999", s): (3 + (s % 2), 1 + (s % 4)) for s in (1, 2, 3, 4, 5)} | {("tic_214568914", 1): (1, 2)}
+#: Side (pixels) of the full-frame-image windows simulated around a target: enough for a 50x50
+#: TESScut cutout centred on it, small enough to keep a whole sector of frames in a few tens of MB.
+FFI_WINDOW_PX = 64
+#: Cadence of the sector 1-26 full-frame images.
+FFI_CADENCE_S = 1800
+#: Side of a TESS pixel on the sky (21 arcsec), as the generator draws it.
+TESS_PIXEL_DEG = 21.0 / 3600.0
 
 TESS_TITLE = "TESS Observations"
 TESS_PI = "Ricker, George"
@@ -196,6 +205,48 @@ def _tess_ffi(target: Target, sector: Sector, obsid: int) -> Observation:
     )
 
 
+def _tess_ffi_window(target: Target, sector: Sector, obsid: int) -> Observation:
+    """Full-frame images of the pixels around a target, with the TESScut data cube built from them.
+
+    The archive simulates a window of :data:`FFI_WINDOW_PX` pixels of the CCD, centred on the
+    target, rather than the whole CCD; the footprint is that window.  Its one product is the cube
+    that TESScut cuts from (``tess/public/mast/tess-s0001-1-2-cube.fits`` in the cloud).
+    """
+    camera, ccd = TESS_CCD[(target.key, sector.number)]
+    name = f"tess-{sector.label}-{camera}-{ccd}"
+    params = (("target", target.key), ("sector", sector.number), ("camera", camera), ("ccd", ccd),
+              ("window_px", FFI_WINDOW_PX), ("cadence_s", FFI_CADENCE_S))
+    cube = Product(f"{name}-cube.fits", "TESScut data cube of the full-frame images", "AUXILIARY", "CUBE",
+                   "tess_ffi_cube", "tess/public/mast", group="", params=params)
+    return Observation(
+        obsid=obsid,
+        obs_collection="TESS",
+        instrument_name="Photometer",
+        project="TESS",
+        filters="TESS",
+        wavelength_region="OPTICAL",
+        target_name="TESS FFI",
+        target_classification="",
+        obs_id=name,
+        s_ra=target.ra,
+        s_dec=target.dec,
+        dataproduct_type="image",
+        calib_level=2,
+        t_min=round(btjd_to_mjd(sector.start_btjd), 6),
+        t_max=round(btjd_to_mjd(sector.end_btjd), 6),
+        t_exptime=float(FFI_CADENCE_S),
+        em_min=600.0,
+        em_max=1000.0,
+        footprint_deg=round((FFI_WINDOW_PX / 2 - 1) * TESS_PIXEL_DEG, 6),
+        proposal_pi=TESS_PI,
+        obs_title=TESS_TITLE,
+        sequence_number=sector.number,
+        provenance_name="SPOC",
+        products=(cube,),
+        data_url_index=None,
+    )
+
+
 def _other(obsid: int, collection: str, instrument: str, filters: str, region: str, target_name: str,
            obs_id: str, ra: float, dec: float, dtype: str, mjd: float, exptime: float, em: tuple[float, float],
            footprint_deg: float, proposal: str = "", pi: str = "", title: str = "", calib: int = 3,
@@ -254,6 +305,10 @@ def observations() -> tuple[Observation, ...]:
                                     SECTORS[3].end_btjd))
     obs.append(_tess_dv_multisector(TIC_25132999, 1, 13, "tess2019201090000", 253, new_id("TESS"),
                                     SECTORS[5].end_btjd))
+
+    # --- TIC 214568914: sector 1 2-minute data with a TCE, and the full-frame images around it.
+    obs.append(_tess_timeseries(TIC_214568914, SECTORS[1], 120, new_id("TESS"), tce=True))
+    obs.append(_tess_ffi_window(TIC_214568914, SECTORS[1], new_id("TESS")))
 
     # --- other missions around Pi Mensae and TIC 25132999
     t = PI_MEN
@@ -330,6 +385,8 @@ def observations() -> tuple[Observation, ...]:
                           "TRAPPIST-1", obs_id, ra, dec, dtype, mjd, exptime, bands[filt], fp, prop, pi,
                           "The atmospheres of the TRAPPIST-1 planets", s3=True, target=t.key))
 
+    # --- HST WFC3/IR F160W images of proposal 11360 (the streaming tutorial), with their own obsids.
+    obs += catalogue_hst.observations()
     # --- The full-frame images of sector 1, camera 1, CCD 1 (offline_archive.catalogue_ffi).
     obs.append(sector1_camera1_ccd1(new_id("TESS")))
     return tuple(obs)

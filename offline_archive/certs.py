@@ -129,8 +129,11 @@ def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
 
 
 def needs_renewal(files: TlsFiles, now: dt.datetime | None = None) -> bool:
-    """True when a file is missing or the CA expires within ``RENEW_BEFORE``."""
-    if not all(p.exists() for p in (files.ca_cert, files.server_cert, files.server_key)):
+    """True when a file is missing or readable by others, or the CA expires within ``RENEW_BEFORE``."""
+    paths = (files.ca_cert, files.server_cert, files.server_key)
+    if not all(p.exists() for p in paths):
+        return True
+    if any(p.stat().st_mode & 0o077 for p in paths):  # loosened permissions: start afresh
         return True
     now = now or dt.datetime.now(dt.timezone.utc)
     ca = x509.load_pem_x509_certificate(files.ca_cert.read_bytes())

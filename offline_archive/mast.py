@@ -56,12 +56,14 @@ def decode_request(form_value: str | None) -> dict[str, object]:
     if not form_value:
         raise ServiceError("The request has no 'request' form field: send request=<JSON> in the body.", 400)
     try:
-        request = json.loads(form_value)
-    except ValueError:
         try:
+            request = json.loads(form_value)
+        except ValueError:
             request = json.loads(unquote_plus(form_value))
-        except ValueError as exc:
-            raise ServiceError(f"The request is not valid JSON: {exc}", 400) from None
+    except ValueError as exc:
+        raise ServiceError(f"The request is not valid JSON: {exc}", 400) from None
+    except RecursionError:
+        raise ServiceError("The request's JSON is nested too deeply.", 400) from None
     if not isinstance(request, dict) or not isinstance(request.get("service"), str):
         raise ServiceError("The request must be a JSON object with a 'service' name.", 400)
     params = request.get("params", {})
@@ -74,7 +76,7 @@ def _page_args(request: dict[str, object]) -> tuple[int, int]:
     try:
         pagesize = int(request.get("pagesize") or MAX_PAGESIZE)  # type: ignore[arg-type]
         page = int(request.get("page") or 1)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity
         raise ServiceError("'pagesize' and 'page' must be integers.", 400) from None
     if pagesize < 1 or page < 1:
         raise ServiceError("'pagesize' and 'page' must be positive.", 400)
@@ -246,15 +248,18 @@ def product_rows(obsids: list[str], store: DataStore) -> list[dict[str, object]]
             stored = store.get(uri)
             if stored is None:  # list only what exists
                 continue
+            # A product may carry its own calibration level and project (an HST drz is level 3 and
+            # its flt inputs level 2, all made by CALWF3); otherwise it inherits its observation's.
             rows.append({
                 "obsID": str(obs.obsid), "obs_collection": obs.obs_collection,
                 "dataproduct_type": obs.dataproduct_type, "obs_id": obs.obs_id,
                 "description": product.description, "type": "S", "dataURI": uri,
                 "productType": product.product_type, "productGroupDescription": product.group,
                 "productSubGroupDescription": product.subgroup, "productDocumentationURL": "",
-                "project": obs.project, "prvversion": "", "proposal_id": obs.proposal_id,
+                "project": product.param("project", obs.project), "prvversion": "", "proposal_id": obs.proposal_id,
                 "productFilename": product.filename, "size": stored.size, "parent_obsid": str(obs.obsid),
-                "dataRights": obs.data_rights, "calib_level": obs.calib_level, "filters": obs.filters,
+                "dataRights": obs.data_rights, "calib_level": product.param("calib_level", obs.calib_level),
+                "filters": obs.filters,
             })
     return rows
 

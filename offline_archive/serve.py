@@ -15,28 +15,39 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer
 
 from .app import create_app
 from .certs import ensure_tls
+from .faults import FaultInjector, FaultPlan
 from .paths import astropy_config_dir, tls_dir
 from .proxy import ArchiveProxy
+from .requestlog import REQUEST_LOG_ENV, RequestLog
 from .s3 import REGION, ArchiveS3
 from .shaping import Shaping, shape
 from .store import DataStore
+from .webserver import make_archive_server
 
 #: Set in the environment the archive writes, so tools can tell they are offline.
 MARKER = "OFFLINE_ARCHIVE_PROXY"
+#: The science platform's credentials, as the platform puts them in its users' environment.  Not
+#: a secret: the local S3 accepts any signature, and these names mean nothing to AWS.  Signed
+#: requests may read the private Roman bucket; anonymous ones may not.
+PLATFORM_KEY_ID = "offline-archive-platform"
+PLATFORM_SECRET = "offline-archive-platform-not-a-secret"
 
 
 @dataclass
 class RunningArchive:
-    """Handles of a started archive; ``env`` is what a client needs."""
+    """Handles of a started archive; ``env`` is what a client needs, ``s3`` its S3 server."""
 
     env: dict[str, str]
     seconds_to_ready: float
+    s3: ArchiveS3 | None = None
     shaping: Shaping = field(default_factory=Shaping)
     _stops: list = field(default_factory=list, repr=False)
+    #: The fault middleware of the web services (its plan can be changed while running).
+    faults: FaultInjector | None = None
 
     def stop(self) -> None:
         for stop in reversed(self._stops):
@@ -52,7 +63,10 @@ def client_environment(proxy_port: int, s3_endpoint: str, root: Path) -> dict[st
     """The environment that points unmodified clients at the archive.
 
     ``requests`` (astroquery) follows the proxy variables and trusts the archive's CA through
-    ``REQUESTS_CA_BUNDLE``; botocore, s3fs and lightkurve follow ``AWS_ENDPOINT_URL_S3``.
+    ``REQUESTS_CA_BUNDLE``; botocore, s3fs and lightkurve follow ``AWS_ENDPOINT_URL_S3``.  The
+    AWS key pair stands in for a science platform's credentials (:data:`PLATFORM_KEY_ID`): clients
+    that sign requests (``s3fs.S3FileSystem()``) may read the private Roman bucket, while anonymous
+    clients (``anon=True``, astroquery's unsigned boto3) still read the public buckets only.
     """
     proxy = f"http://127.0.0.1:{proxy_port}"
     ca = str(tls_dir(root) / "ca.pem")
@@ -62,12 +76,19 @@ def client_environment(proxy_port: int, s3_endpoint: str, root: Path) -> dict[st
         "NO_PROXY": no_proxy, "no_proxy": no_proxy,
         "REQUESTS_CA_BUNDLE": ca, "SSL_CERT_FILE": ca, "CURL_CA_BUNDLE": ca,
         "AWS_ENDPOINT_URL_S3": s3_endpoint, "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": PLATFORM_KEY_ID, "AWS_SECRET_ACCESS_KEY": PLATFORM_SECRET,
         "ASTROPY_CONFIG_DIR": str(astropy_config_dir(root)),
         MARKER: proxy,
     }
 
 
-def start(root: Path, *, shaping: Shaping | None = None) -> RunningArchive:
+def start(
+    root: Path,
+    *,
+    shaping: Shaping | None = None,
+    faults: FaultPlan | None = None,
+    request_log: Path | None = None,
+) -> RunningArchive:
     """Start S3, the web services and the proxy; return once all of them answer.
 
     Parameters
@@ -77,6 +98,10 @@ def start(root: Path, *, shaping: Shaping | None = None) -> RunningArchive:
     shaping : Shaping, optional
         Latency and bandwidth imposed on S3 and the MAST services; by default what the
         environment says (:meth:`Shaping.from_env`), which is nothing unless asked for.
+    faults : FaultPlan, optional
+        Faults to inject into the web services' answers (:mod:`offline_archive.faults`).
+    request_log : pathlib.Path, optional
+        Append one JSON line per request (web services and S3) here (:mod:`offline_archive.requestlog`).
 
     Raises
     ------
@@ -90,17 +115,23 @@ def start(root: Path, *, shaping: Shaping | None = None) -> RunningArchive:
     tls = ensure_tls(tls_dir(root))
     running = RunningArchive(env={}, seconds_to_ready=0.0, shaping=shaping)
     try:
+        app = running.faults = FaultInjector(create_app(store), faults or FaultPlan())
+        app = shape(app, shaping)
         s3 = ArchiveS3(shaping)
+        if request_log is not None:
+            app = RequestLog(app, request_log)
+            s3.app = app.also(s3.app)
+            running._stops.append(app.close)
         endpoint = s3.start()
         running._stops.append(s3.stop)
+        running.s3 = s3
         s3.load(store.cloud_objects())
 
-        app = shape(create_app(store), shaping)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(tls.server_cert, tls.server_key)
         upstreams = {}
         for kind, ctx in (("tls", context), ("http", None)):
-            server = make_server("127.0.0.1", 0, app, threaded=True, ssl_context=ctx)
+            server = make_archive_server("127.0.0.1", 0, app, ssl_context=ctx)
             _serve_in_thread(server, f"archive-{kind}")
             running._stops.append(server.shutdown)
             upstreams[kind] = ("127.0.0.1", server.server_port)
@@ -112,14 +143,16 @@ def start(root: Path, *, shaping: Shaping | None = None) -> RunningArchive:
         running.stop()
         raise
     running.env = client_environment(port, endpoint, root)
+    if request_log is not None:
+        running.env[REQUEST_LOG_ENV] = str(request_log)
     running.seconds_to_ready = time.perf_counter() - began
     return running
 
 
 @contextmanager
-def running_archive(root: Path, *, shaping: Shaping | None = None) -> Iterator[RunningArchive]:
-    """The archive, started for the duration of a ``with`` block (see :func:`start`)."""
-    archive = start(root, shaping=shaping)
+def running_archive(root: Path, **options) -> Iterator[RunningArchive]:
+    """The archive, started for the duration of a ``with`` block (``options`` go to :func:`start`)."""
+    archive = start(root, **options)
     try:
         yield archive
     finally:
@@ -137,12 +170,15 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def serve(root: Path, env_file: Path | None, *, shaping: Shaping | None = None) -> None:
-    """Run the archive until SIGTERM or SIGINT, announcing it through ``env_file`` once ready."""
+def serve(root: Path, env_file: Path | None, **options) -> None:
+    """Run the archive until SIGTERM or SIGINT, announcing it through ``env_file`` once ready.
+
+    ``options`` (``faults``, ``request_log``) go to :func:`start`.
+    """
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    with running_archive(root, shaping=shaping) as archive:
+    with running_archive(root, **options) as archive:
         lines = export_lines(archive.env)
         if env_file is not None:
             env_file.parent.mkdir(parents=True, exist_ok=True)
@@ -160,9 +196,12 @@ def serve(root: Path, env_file: Path | None, *, shaping: Shaping | None = None) 
     print("Offline archive stopped.", flush=True)
 
 
-def run_command(root: Path, argv: Sequence[str], *, shaping: Shaping | None = None) -> int:
-    """Run a command with the archive up and its environment set; returns the command's exit code."""
-    with running_archive(root, shaping=shaping) as archive:
+def run_command(root: Path, argv: Sequence[str], **options) -> int:
+    """Run a command with the archive up and its environment set; returns the command's exit code.
+
+    ``options`` (``faults``, ``request_log``) go to :func:`start`.
+    """
+    with running_archive(root, **options) as archive:
         env = os.environ | archive.env
         try:
             return subprocess.call(list(argv), env=env)

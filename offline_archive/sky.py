@@ -32,6 +32,50 @@ class Planet:
 
 
 @dataclass(frozen=True)
+class Flyby:
+    """A solar-system body crossing the pixels of a target: a straight track at a constant rate.
+
+    Over a day an asteroid's path on the sky is close to a great circle travelled at a constant
+    angular rate, which is all the simulated images need.  Positions are measured in the plane
+    tangent to the sky at the target (x towards the east, y towards the north).
+
+    Attributes
+    ----------
+    description : str
+        What the body is, as a learner would name it.
+    target : str
+        Key of the :class:`Target` it passes.
+    closest_btjd : float
+        Time of closest approach to the target (BTJD).
+    miss_arcsec : float
+        Distance of closest approach; positive passes to the right of the direction of motion.
+    rate_deg_per_day : float
+        Angular speed on the sky.
+    direction_deg : float
+        Position angle of the motion, degrees east of north.
+    tmag : float
+        Brightness in the TESS band, as for a star.
+    """
+
+    description: str
+    target: str
+    closest_btjd: float
+    miss_arcsec: float
+    rate_deg_per_day: float
+    direction_deg: float
+    tmag: float
+
+    def offsets_deg(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Tangent-plane offsets (x east, y north; degrees) from the target at the given times (BTJD)."""
+        along = self.rate_deg_per_day * (np.asarray(times, dtype=float) - self.closest_btjd)
+        theta = math.radians(self.direction_deg)
+        miss = self.miss_arcsec / 3600.0
+        x = along * math.sin(theta) + miss * math.cos(theta)
+        y = along * math.cos(theta) - miss * math.sin(theta)
+        return x, y
+
+
+@dataclass(frozen=True)
 class Eclipses:
     """The eclipses of an eclipsing binary, enough to draw them (depths are fractions of the total light)."""
 
@@ -188,7 +232,47 @@ TIC_229742722 = Target(
                       duration_hours=5.2),
 )
 
-TARGETS: tuple[Target, ...] = (PI_MEN, FOMALHAUT, TRAPPIST_1, TIC_25132999, TIC_229742722)
+
+#: The star of the ExoMAST and TESScut tutorials: its data-validation light curve has a strange
+#: feature near BTJD 1334.5, which the full-frame images explain.  Position and photometry are
+#: simulated; it falls on CCD 2 of camera 1 in sector 1, near the ecliptic.
+TIC_214568914 = Target(
+    key="tic_214568914",
+    canonical_name="TIC 214568914",
+    aliases=("TIC214568914",),
+    ra=322.70463,
+    dec=-29.45261,
+    object_type="*",
+    tic=214568914,
+    tmag=10.93,
+    teff=5790.0,
+    radius_rsun=1.06,
+    planets=(Planet("TIC 214568914.01", 4.92741, 1327.2610, 2300.0, 2.85),),
+)
+
+
+TARGETS: tuple[Target, ...] = (
+    PI_MEN, FOMALHAUT, TRAPPIST_1, TIC_25132999, TIC_214568914, TIC_229742722,
+)
+
+#: Bodies that cross a target's pixels.  Near opposition, main-belt asteroids drift westward
+#: along the ecliptic; this one passes 4 arcsec from TIC 214568914 in sector 1.
+FLYBYS: tuple[Flyby, ...] = (
+    Flyby(
+        description="a main-belt asteroid",
+        target="tic_214568914",
+        closest_btjd=1334.523,
+        miss_arcsec=4.0,
+        rate_deg_per_day=0.34,
+        direction_deg=228.0,
+        tmag=12.6,
+    ),
+)
+
+
+def flybys_of(key: str) -> tuple[Flyby, ...]:
+    """The flybys of the target with this key (usually none)."""
+    return tuple(f for f in FLYBYS if f.target == key)
 
 
 def normalise_name(name: str) -> str:

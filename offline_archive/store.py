@@ -16,11 +16,17 @@ class DataNotBuiltError(RuntimeError):
 
 @dataclass(frozen=True)
 class StoredFile:
+    """A built file: its data URI (``mast:...`` or ``s3://...``), where it is and where it is served.
+
+    ``public`` objects are readable anonymously; the others only by signed requests.
+    """
+
     uri: str
     path: Path
     size: int
     bucket: str | None
     key: str | None
+    public: bool = True
 
 
 class DataStore:
@@ -47,14 +53,22 @@ class DataStore:
             if not path.is_relative_to(base):  # a manifest can only point inside the data directory
                 continue
             self._files[uri] = StoredFile(uri, path, int(entry["size"]), entry.get("bucket"), entry.get("key"))
+        # Objects of other buckets (the Roman simulations) are not MAST products: no data URI.
+        self._objects: list[StoredFile] = []
+        for uri, entry in manifest.get("objects", {}).items():
+            path = (base / entry["path"]).resolve()
+            if path.is_relative_to(base):
+                self._objects.append(StoredFile(uri, path, int(entry["size"]), entry["bucket"], entry["key"],
+                                                bool(entry.get("public", True))))
 
     def get(self, uri: str) -> StoredFile | None:
         """The stored file of a data URI (``mast:TESS/product/...``), or None."""
         return self._files.get(uri)
 
     def cloud_objects(self) -> Iterator[StoredFile]:
-        """Every file that also lives in an S3 bucket."""
-        return (f for f in self._files.values() if f.bucket and f.key)
+        """Every file that also lives in an S3 bucket: MAST's cloud copy, then the other buckets."""
+        yield from (f for f in self._files.values() if f.bucket and f.key)
+        yield from self._objects
 
     def __len__(self) -> int:
         return len(self._files)

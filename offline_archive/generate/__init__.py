@@ -6,7 +6,12 @@ Kinds and their writers:
   DV time series that lightkurve and astropy read like the real ones);
 * ``tess_dvr_pdf``, ``tess_dvm_pdf``, ``tess_dvs_pdf``, ``tess_dvr_xml``: :mod:`.documents`;
 * ``generic_image``, ``generic_spectrum``: :mod:`.generic`;
+* ``tess_ffi_cube``: :mod:`.ffi` (full-frame images of a window around a target, stacked into the
+  data cube TESScut cuts from);
+* ``hst_drz``, ``hst_flt``: :mod:`.hst` (WFC3/IR drizzled images and calibrated exposures);
 * ``tess_ffic``: :mod:`.ffi_sector` (the calibrated full-frame images of a whole sector).
+
+Files that are not MAST products (the Roman buckets) are written by :mod:`.roman`.
 
 Every writer is deterministic: the same observation and product give byte-identical files.
 """
@@ -20,7 +25,7 @@ from pathlib import Path
 from ..sky import Observation, Product
 
 #: Stamped on the built data; bump it whenever any writer's output changes.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 Writer = Callable[[Observation, Product, Path], None]
 
@@ -36,8 +41,16 @@ WRITERS: dict[str, tuple[str, str]] = {
     "tess_dvr_xml": ("documents", "write_dvr_xml"),
     "generic_image": ("generic", "write_image"),
     "generic_spectrum": ("generic", "write_spectrum"),
+    "hst_drz": ("hst", "write_drz"),
+    "hst_flt": ("hst", "write_flt"),
+    "tess_ffi_cube": ("ffi", "write_cube"),
     "tess_ffic": ("ffi_sector", "write_ffic"),
 }
+
+
+#: Kinds whose files take seconds rather than milliseconds to write.  The build starts them
+#: first, so that they run alongside the many small files instead of after them.
+SLOW_KINDS: frozenset[str] = frozenset({"tess_ffi_cube"})
 
 
 def writer_for(kind: str) -> Writer:
@@ -79,4 +92,4 @@ def write_product(observation: Observation, product: Product, path: Path) -> Non
     writer(observation, product, Path(path))
 
 
-__all__ = ["GENERATOR_VERSION", "WRITERS", "write_product", "writer_for"]
+__all__ = ["GENERATOR_VERSION", "SLOW_KINDS", "WRITERS", "write_product", "writer_for"]

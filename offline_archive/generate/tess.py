@@ -9,6 +9,9 @@ The photometry is simulated from the definitions in :mod:`offline_archive.sky`:
 * SAP_FLUX, and the pixels of a target pixel file, carry a smooth systematic trend
   (:func:`sap_trend`: a slow drift and a thermal ramp at the start of each orbit) that
   PDCSAP_FLUX does not have;
+* bodies passing the target (:data:`offline_archive.sky.FLYBYS`) are drawn in the pixels by
+  :mod:`.scene`, and the light they add to the optimal aperture, net of what they add to the
+  background estimate, is in SAP_FLUX, PDCSAP_FLUX and the DV time series (:func:`flyby_light`);
 * QUALITY follows :func:`quality_flags`, built from :func:`quality_events`.  Cadences with a bit of
   :data:`DEFAULT_BITMASK` set have ``PDCSAP_FLUX = NaN`` and are the ones lightkurve drops by
   default, so ``len(lightkurve.read(path))`` equals :func:`expected_good_cadences`.
@@ -27,9 +30,11 @@ from pathlib import Path
 
 import numpy as np
 from astropy.io import fits
+from astropy.wcs import WCS
 
 from .. import catalogue, sky
 from ..sky import BTJD_OFFSET, Observation, Planet, Product, Sector, Target
+from .scene import flyby_images
 
 # --- QUALITY bits (TESS Science Data Products Description Document, table 28) -----------------
 ATTITUDE_TWEAK = 1
@@ -211,10 +216,14 @@ def expected_good_cadences(target: Target | str, sector: Sector | int, cadence_s
 # --------------------------------------------------------------------------------------------
 
 
-def star_flux(target: Target) -> float:
-    """PDCSAP flux level (e-/s) of a star: ``15000 * 10**(-0.4 * (Tmag - 10))``."""
-    tmag = target.tmag if target.tmag is not None else 10.0
+def tmag_flux(tmag: float) -> float:
+    """Flux (e-/s) of a source of TESS magnitude ``tmag``: ``15000 * 10**(-0.4 * (Tmag - 10))``."""
     return 15000.0 * 10.0 ** (-0.4 * (tmag - 10.0))
+
+
+def star_flux(target: Target) -> float:
+    """PDCSAP flux level (e-/s) of a star: :func:`tmag_flux` of its magnitude (10 if unknown)."""
+    return tmag_flux(target.tmag if target.tmag is not None else 10.0)
 
 
 def noise_ppm(target: Target, cadence_s: float) -> float:
@@ -498,6 +507,7 @@ class _Series:
     cadenceno: np.ndarray
     quality: np.ndarray
     model: np.ndarray  # relative flux with transits, noiseless
+    flyby: np.ndarray  # relative flux that passing bodies add to the optimal aperture (usually 0)
     trend: np.ndarray  # SAP systematics (multiplicative)
     bkg: np.ndarray  # sky per pixel (e-/s)
     flux: float  # PDCSAP level (e-/s)
@@ -518,6 +528,7 @@ def _series(target: Target, sector: Sector, cadence_s: float) -> _Series:
         cadenceno=cadence_numbers(sector, times, cadence_s),
         quality=quality_flags(target, sector, times, cadence_s),
         model=transit_model(target, times),
+        flyby=flyby_light(target, sector, times, cadence_s),
         trend=sap_trend(sector, times),
         bkg=background(sector, times),
         flux=star_flux(target),
@@ -537,6 +548,36 @@ def int_param(product: Product, name: str) -> int:
 def _timeseries_params(product: Product) -> tuple[Target, Sector, int]:
     target = target_by_key(str(product.param("target")))
     return target, sky.SECTORS[int_param(product, "sector")], int_param(product, "cadence_s")
+
+
+def stamp_wcs(target: Target, sector: Sector, side: int) -> WCS:
+    """Celestial WCS of a ``side`` x ``side`` stamp centred on the target's pixel."""
+    x0, y0 = _star_pixel(placement(target, sector), side)
+    header = fits.Header(_celestial_wcs(placement(target, sector), target, (x0 + 1.0, y0 + 1.0)))
+    return WCS(header)
+
+
+def flyby_light(target: Target, sector: Sector, times: np.ndarray, cadence_s: float) -> np.ndarray:
+    """Relative flux that passing bodies add to the target's optimal-aperture photometry.
+
+    What a body adds inside the optimal aperture counts in full; what it adds to the background
+    pixels raises the background estimate (their mean), which is subtracted from every aperture
+    pixel.  A body crossing the stamp therefore dims the photometry while it is on the background
+    pixels and brightens it while it is in the aperture.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per time; all zeros for a target without flybys.
+    """
+    if not sky.flybys_of(target.key):
+        return np.zeros(times.size)
+    mask = _aperture_mask(placement(target, sector), LC_STAMP, _optimal_radius(target))
+    images = flyby_images(target, times, cadence_s, stamp_wcs(target, sector, LC_STAMP), (LC_STAMP, LC_STAMP),
+                          tmag_flux)
+    aperture, back = (mask & 2) != 0, (mask & 4) != 0
+    added = images[:, aperture].sum(axis=1) - np.count_nonzero(aperture) * images[:, back].mean(axis=1)
+    return added / star_flux(target)
 
 
 def _outlier_spikes(series: _Series, rng: np.random.Generator) -> np.ndarray:
@@ -573,9 +614,9 @@ def _lc_columns(series: _Series, target: Target, sector: Sector, rng: np.random.
     where = placement(target, sector)
     npix = int(np.count_nonzero(_aperture_mask(where, LC_STAMP, _optimal_radius(target)) & 2))
     noise = series.sigma * rng.standard_normal(n) + _outlier_spikes(series, rng)
-    pdcsap = series.flux * (series.model + noise)
+    pdcsap = series.flux * (series.model + series.flyby + noise)
     pdcsap[series.bad] = np.nan
-    sap = 0.985 * series.flux * (series.model + noise) * series.trend
+    sap = 0.985 * series.flux * (series.model + series.flyby + noise) * series.trend
     flux_err = np.full(n, series.flux * series.sigma)
     bkg_err = math.sqrt(SKY_E_PER_S * npix)
     sap_bkg = npix * series.bkg + bkg_err * rng.standard_normal(n)
@@ -651,7 +692,9 @@ def _pixel_columns(series: _Series, target: Target, sector: Sector, rng: np.rand
     psf = _psf_weights(*_star_pixel(where, side), side)
     sigma_abs = series.flux * series.sigma
     clean = series.flux * series.model * series.trend * (1.0 + _outlier_spikes(series, rng))
-    flux = clean[:, None, None] * psf + sigma_abs * np.sqrt(psf) * rng.standard_normal((n, side, side))
+    passing = flyby_images(target, series.time, series.cadence_s, stamp_wcs(target, sector, side), (side, side),
+                           tmag_flux)
+    flux = clean[:, None, None] * psf + passing + sigma_abs * np.sqrt(psf) * rng.standard_normal((n, side, side))
     bkg_err = math.sqrt(SKY_E_PER_S)
     bkg = series.bkg[:, None, None] + 0.2 * bkg_err * rng.standard_normal((n, side, side))
     flux_err = np.broadcast_to(np.hypot(sigma_abs * np.sqrt(psf), bkg_err), (n, side, side))
@@ -769,7 +812,7 @@ def dv_series(target: Target | str, first: int, last: int, seed_key: str) -> DvS
     parts = [_series(target, sky.SECTORS[s], 120) for s in sectors]
     sigma = parts[0].sigma
     rng = seeded_rng(seed_key)
-    model = np.concatenate([p.model for p in parts])
+    model = np.concatenate([p.model + p.flyby for p in parts])
     flux = model - 1.0 + sigma * rng.standard_normal(model.size)
     flux[np.concatenate([p.bad for p in parts])] = np.nan
     return DvSeries(

@@ -7,9 +7,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from urllib3.response import HTTPResponse
 
 from helpers.errors import ArchiveTimeoutError, ArchiveUnavailableError
-from helpers.http import get_json, make_session
+from helpers.http import MAX_RETRY_AFTER, get_json, make_session
 
 
 class _Flaky(BaseHTTPRequestHandler):
@@ -23,8 +24,11 @@ class _Flaky(BaseHTTPRequestHandler):
             threading.Event().wait(1.0)
             status = 200
         body = json.dumps({"ok": status == 200}).encode()
+        kind = "application/json"
+        if status == "maintenance":  # a web page where JSON was expected
+            status, body, kind = 200, b"<html><body>MAST is down for maintenance</body></html>", "text/html"
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -83,3 +87,17 @@ def test_timeout_is_its_own_error(server):
 def test_refused_connection():
     with pytest.raises(ArchiveUnavailableError, match="connect"):
         get_json("http://127.0.0.1:9/x", session=make_session(retries=0))
+
+
+def test_a_web_page_instead_of_json_is_unavailable(server):
+    server.plan = ["maintenance"]
+    with pytest.raises(ArchiveUnavailableError, match="not JSON .text/html") as info:
+        get_json(_url(server), session=make_session(backoff=0))
+    assert "maintenance" in info.value.next_step
+
+
+@pytest.mark.parametrize(("header", "wait"), [("2", 2.0), ("3600", MAX_RETRY_AFTER), ("soon", None)])
+def test_retry_after_is_capped_and_a_bad_one_ignored(header, wait):
+    retry = make_session().get_adapter("https://mast.stsci.edu").max_retries
+    response = HTTPResponse(body=b"", headers={"Retry-After": header}, status=503)
+    assert retry.get_retry_after(response) == wait

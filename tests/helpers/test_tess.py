@@ -230,3 +230,32 @@ def test_require_rows_on_an_empty_product_table():
     products = Table({"dataURI": np.array([], dtype=str), "productFilename": np.array([], dtype=str)})
     with pytest.raises(NoProductsError, match="No LC products were found"):
         require_rows(products, "LC products")
+
+
+# --------------------------------------------------------------------------------------------
+# require_sector: "nothing in that sector" as its own error
+# --------------------------------------------------------------------------------------------
+
+
+def _sectors(*numbers):
+    from astropy.table import Table
+
+    return Table({"sectorName": [f"tess-s{n:04d}-4-2" for n in numbers], "sector": list(numbers),
+                  "camera": [4] * len(numbers), "ccd": [2] * len(numbers)})
+
+
+def test_require_sector_returns_the_row():
+    from helpers.tess import require_sector
+
+    assert require_sector(_sectors(1, 13, 27), 13, "Pi Men")["sectorName"] == "tess-s0013-4-2"
+
+
+@pytest.mark.parametrize(("table", "listed"), [(_sectors(1, 27), "1, 27"), (_sectors(), "none"), (None, "none")])
+def test_require_sector_names_the_sectors_that_exist(table, listed):
+    from helpers.errors import NoDataInSectorError, NoObservationsError
+    from helpers.tess import require_sector
+
+    with pytest.raises(NoDataInSectorError, match=f"sector 2; the sectors that cover it: {listed}") as info:
+        require_sector(table, 2, "Pi Men")
+    assert isinstance(info.value, NoObservationsError)
+    assert "Tesscut.get_sectors" in info.value.next_step

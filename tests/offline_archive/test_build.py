@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from offline_archive import build as build_module
-from offline_archive import catalogue
+from offline_archive import catalogue, catalogue_roman
 from offline_archive.build import build, is_current
 from offline_archive.paths import data_dir
 from offline_archive.store import DataNotBuiltError, DataStore
@@ -21,12 +21,16 @@ def quick_writer(monkeypatch):
     def write(obs, product, path):
         path.write_text(product.filename)
 
+    def write_object(obj, path):
+        path.write_text(obj.key)
+
     monkeypatch.setattr(build_module, "write_product", write)
+    monkeypatch.setattr(build_module, "write_object", write_object)
 
 
 def test_build_is_idempotent(tmp_path, quick_writer) -> None:
     first = build(tmp_path, progress=False)
-    assert first.built and first.files == len(catalogue.all_products())
+    assert first.built and first.files == len(catalogue.all_products()) + len(catalogue_roman.objects())
     stamps = {p: p.stat().st_mtime_ns for p in data_dir(tmp_path).rglob("*")}
     second = build(tmp_path, progress=False)
     assert not second.built

@@ -12,7 +12,7 @@ import pytest
 from astropy.io import fits
 
 from offline_archive import catalogue, sky
-from offline_archive.generate import GENERATOR_VERSION, WRITERS, tess, write_product
+from offline_archive.generate import GENERATOR_VERSION, SLOW_KINDS, WRITERS, tess, write_product
 from offline_archive.generate.documents import DV_NAMESPACE
 
 PI_MEN_STEM = "tess2020186164531-s0027-0000000261136679-0189"
@@ -34,6 +34,8 @@ SHARED = {
     "xml": f"{DV_S1_S13}-00253_dvr.xml",
     "image": "j9bh01010_drz.fits",
     "spectrum": "ldw301010_x1d.fits",
+    "drz": "iab902010_drz.fits",
+    "flt": "iab902e1q_flt.fits",
     "ffic": "tess2018206193046-s0001-1-1-0120-s_ffic.fits",
 }
 
@@ -109,17 +111,18 @@ def _reread(path: Path, kind: str) -> None:
             assert hdul[0].header["TELESCOP"]
 
 
-@pytest.mark.parametrize("kind", sorted(WRITERS))
+@pytest.mark.parametrize("kind", sorted(set(WRITERS) - SLOW_KINDS))  # slow kinds: see test_ffi.py
 def test_every_kind_writes_and_rereads(kind, built, tmp_path):
     shared = {"tess_lc": "lc", "tess_tp": "tp", "tess_dvt": "dvt", "tess_dvr_pdf": "dvr",
               "tess_dvm_pdf": "dvm", "tess_dvs_pdf": "dvs", "tess_dvr_xml": "xml",
-              "generic_image": "image", "generic_spectrum": "spectrum", "tess_ffic": "ffic"}
+              "generic_image": "image", "generic_spectrum": "spectrum", "hst_drz": "drz", "hst_flt": "flt",
+              "tess_ffic": "ffic"}
     path = built[shared[kind]]
     assert find(path.name)[1].kind == kind
     _reread(path, kind)
 
 
-@pytest.mark.parametrize("key", ["lc", "tp", "dvt", "dvs", "xml", "image", "spectrum"])
+@pytest.mark.parametrize("key", ["lc", "tp", "dvt", "dvs", "xml", "image", "spectrum", "drz", "flt"])
 def test_writing_twice_gives_identical_bytes(key, built, tmp_path):
     again = tmp_path / SHARED[key]
     write_product(*find(SHARED[key]), again)

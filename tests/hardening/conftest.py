@@ -1,0 +1,59 @@
+"""Fixtures for the hardening tests: an archive started in this process, whose faults a test sets."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+
+import pytest
+from report import COUNTS, FIGURES
+
+from offline_archive.faults import FaultPlan
+from offline_archive.paths import archive_root
+from offline_archive.serve import RunningArchive, running_archive
+
+
+@pytest.fixture(scope="module")
+def faulty_archive(archive_env) -> Iterator[RunningArchive]:
+    """A whole archive (S3, web services, proxy) started here, its environment set in ``os.environ``.
+
+    ``faulty_archive.faults.set_plan(FaultPlan(...))`` changes the faults of the web services;
+    the :func:`faults` fixture resets them after each test.  (``archive_env`` makes sure the
+    data is built; the session's own archive keeps running untouched.)
+    """
+    with running_archive(archive_root()) as archive:
+        saved = {name: os.environ.get(name) for name in archive.env}
+        os.environ.update(archive.env)
+        try:
+            yield archive
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+@pytest.fixture
+def faults(faulty_archive):
+    """Set the archive's fault plan for one test: ``faults([{"status": 503, "first": 2}])``."""
+
+    def set_plan(rules: list[dict], seed: int = 0):
+        faulty_archive.faults.set_plan(FaultPlan.from_json(json.dumps({"faults": rules, "seed": seed})))
+        return faulty_archive.faults
+
+    yield set_plan
+    faulty_archive.faults.set_plan(FaultPlan())
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many hostile requests each endpoint received, and the figures the load test measured."""
+    if COUNTS:
+        terminalreporter.section("hostile requests sent")
+        for target, n in sorted(COUNTS.items()):
+            terminalreporter.write_line(f"{n:6d}  {target}")
+    if FIGURES:
+        terminalreporter.section("measured")
+        for name, value in FIGURES.items():
+            terminalreporter.write_line(f"{name:>24}  {value}")

@@ -1,0 +1,132 @@
+"""Science checks of notebooks/02-exomast-data-validation.ipynb, run against the offline archive.
+
+Expected values come from the archive's definitions (offline_archive.sky and catalogue) and its
+built DV file, never from the notebook's outputs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from astropy.io import fits
+
+from offline_archive import catalogue
+from offline_archive.sky import FLYBYS, TIC_214568914
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOK = NOTEBOOKS / "02-exomast-data-validation.ipynb"
+DVT_COLUMNS = [
+    "TIME",
+    "TIMECORR",
+    "CADENCENO",
+    "PHASE",
+    "LC_INIT",
+    "LC_INIT_ERR",
+    "LC_WHITE",
+    "LC_DETREND",
+    "MODEL_INIT",
+    "MODEL_WHITE",
+]
+FLYBY = FLYBYS[0]
+
+
+@pytest.fixture(scope="module")
+def notebook(run_notebook):
+    executed = run_notebook(NOTEBOOK)
+    yield executed
+    executed.shutdown()
+
+
+@pytest.fixture(scope="module")
+def dv_file():
+    """The DV time series of TIC 214568914's TCE, as the archive built it."""
+    from offline_archive.paths import archive_root
+    from offline_archive.store import DataStore
+
+    obs, product = next(
+        (o, p)
+        for o, p in catalogue.all_products()
+        if p.kind == "tess_dvt" and o.target_name == str(TIC_214568914.tic)
+    )
+    return fits.getdata(DataStore(archive_root()).get(obs.data_uri(product)).path, "TCE_1")
+
+
+def test_runs_well_under_a_minute(notebook):
+    assert notebook.seconds < 60, f"the notebook took {notebook.seconds:.1f} s"
+
+
+def test_no_unintended_warnings_or_log_messages(notebook):
+    assert notebook.stderr_by_cell() == {}
+
+
+def test_the_tce_is_found(notebook):
+    assert notebook.evaluate("tces") == ["s0001-s0001:TCE_1"]
+    assert notebook.evaluate("tce") == "s0001-s0001:TCE_1"
+
+
+def test_the_headers_describe_the_star_and_its_planet_candidate(notebook):
+    planet = TIC_214568914.planets[0]
+    header = notebook.evaluate(
+        "{k: dv_header[k] for k in ('RA_OBJ', 'DEC_OBJ', 'TPERIOD', 'TDEPTH', 'TDUR')}"
+    )
+    assert header == {
+        "RA_OBJ": TIC_214568914.ra,
+        "DEC_OBJ": TIC_214568914.dec,
+        "TPERIOD": planet.period_days,
+        "TDEPTH": planet.depth_ppm,
+        "TDUR": planet.duration_hours,
+    }
+    assert notebook.evaluate("star['TICID']") == TIC_214568914.tic
+
+
+def test_the_dv_table_has_the_dv_columns_with_proper_types(notebook, dv_file):
+    columns = notebook.evaluate("[(c.name, c.dtype.kind, c.dtype.itemsize) for c in lightcurve.itercols()]")
+    assert [name for name, _, _ in columns] == DVT_COLUMNS
+    kinds = {name: (kind, size) for name, kind, size in columns}
+    assert kinds["CADENCENO"] == ("i", 8) and kinds["TIME"] == kinds["LC_DETREND"] == ("f", 8)
+    assert notebook.evaluate("len(lightcurve)") == len(dv_file)
+    masked = notebook.evaluate("int(lightcurve['LC_DETREND'].mask.sum())")
+    assert masked == int(np.isnan(dv_file["LC_DETREND"]).sum()) > 0
+    assert notebook.evaluate("missing") == masked
+
+
+def test_both_plots_are_drawn_with_bokeh_3_calls(notebook):
+    glyphs = notebook.evaluate(
+        "[(type(r.glyph).__name__, r.glyph.marker) for p in (folded, unfolded) for r in p.renderers]"
+    )
+    assert glyphs == [["Scatter", "circle"], ["Scatter", "circle"]]
+    assert notebook.evaluate("[folded.width, folded.height]") == [850, 300]
+    outputs = [o for cell in notebook.nb.cells for o in cell.get("outputs", [])]
+    assert sum("application/vnd.bokehjs_exec.v0+json" in o.get("data", {}) for o in outputs) == 2
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 1  # the matplotlib fold
+
+
+def test_the_event_is_found_near_btjd_1334_5(notebook):
+    events = json.loads(notebook.evaluate("events.to_pandas().to_json(orient='records')"))
+    assert [e["kind"] for e in events] == ["fainter", "brighter", "fainter"]
+    bump = events[1]
+    assert bump["peak_time"] == pytest.approx(FLYBY.closest_btjd, abs=0.01)
+    assert bump["peak"] > 0.1
+    assert all(1334.0 < e["start"] and e["end"] < 1335.0 for e in events)
+    assert events[0]["end"] < bump["start"] and bump["end"] < events[2]["start"]
+
+
+def test_the_exercise_finds_the_event_before_detrending(notebook, dv_file):
+    during = (dv_file["TIME"] >= 1334) & (dv_file["TIME"] <= 1335)
+    assert notebook.evaluate("peak_init") == pytest.approx(
+        float(np.nanmax(dv_file["LC_INIT"][during])), rel=1e-6
+    )
+    assert notebook.evaluate("peak_init") > 0.1
+
+
+def test_the_suite_links_01_to_02_to_03_to_04():
+    def markdown(name: str) -> str:
+        cells = json.loads((NOTEBOOKS / name).read_text())["cells"]
+        return "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+    assert "](02-exomast-data-validation.ipynb)" in markdown("01-querying-mast.ipynb")
+    assert "](03-tesscut-animation.ipynb)" in markdown("02-exomast-data-validation.ipynb")
+    assert "](04-streaming-hst-and-roman.ipynb)" in markdown("03-tesscut-animation.ipynb")

@@ -1,0 +1,100 @@
+"""Science checks of notebooks/03-tesscut-animation.ipynb, run against the offline archive.
+
+Expected values come from the archive's definitions (offline_archive.sky: the sector's frame
+times, the target, the asteroid's track), never from the notebook's outputs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from offline_archive import catalogue, sky
+from offline_archive.sky import FLYBYS, SECTORS, TIC_214568914
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "03-tesscut-animation.ipynb"
+FRAME_TIMES = sky.cadence_times(SECTORS[1], catalogue.FFI_CADENCE_S)
+FLYBY = FLYBYS[0]
+
+
+@pytest.fixture(scope="module")
+def notebook(run_notebook):
+    executed = run_notebook(NOTEBOOK)
+    yield executed
+    executed.shutdown()
+
+
+@pytest.fixture(scope="module")
+def excess(notebook):
+    """The brightest change in every frame of the cutout, against the median frame (e-/s)."""
+    return np.array(
+        notebook.evaluate(
+            "(lambda change: (change - np.median(change, axis=(1, 2), keepdims=True)).max(axis=(1, 2)).tolist())"
+            "(flux - np.median(flux, axis=0))"
+        )
+    )
+
+
+def test_runs_well_under_a_minute(notebook):
+    assert notebook.seconds < 60, f"the notebook took {notebook.seconds:.1f} s"
+
+
+def test_no_unintended_warnings_or_log_messages(notebook):
+    assert notebook.stderr_by_cell() == {}
+
+
+def test_the_position_comes_from_the_dv_header(notebook):
+    assert notebook.evaluate("[star.ra.deg, star.dec.deg]") == [TIC_214568914.ra, TIC_214568914.dec]
+
+
+def test_the_sector_list(notebook):
+    rows = notebook.evaluate(
+        "[[str(r['sectorName']), int(r['sector']), int(r['camera']), int(r['ccd'])] for r in sectors]"
+    )
+    assert rows == [["tess-s0001-1-2", 1, 1, 2]]
+
+
+def test_the_cutout_is_every_frame_times_50_by_50(notebook):
+    assert notebook.evaluate("len(cutouts)") == 1
+    assert notebook.evaluate("list(flux.shape)") == [FRAME_TIMES.size, 50, 50]
+    assert np.allclose(notebook.evaluate("times.tolist()"), FRAME_TIMES)
+    column, row = notebook.evaluate("[float(star_column), float(star_row)]")
+    assert abs(column - 24.5) <= 1 and abs(row - 24.5) <= 1
+
+
+def test_the_frames_picked_are_those_of_btjd_1334_to_1335(notebook):
+    expected = np.flatnonzero((FRAME_TIMES >= 1334.0) & (FRAME_TIMES <= 1335.0))
+    assert notebook.evaluate("frames.tolist()") == expected.tolist()
+    assert expected.size == 48  # one day of 30-minute frames
+    assert notebook.evaluate("peak_frame") == int(np.argmin(np.abs(FRAME_TIMES - 1334.52)))
+
+
+def test_the_animation_has_one_frame_per_picked_frame(notebook):
+    html = notebook.evaluate("movie_html")
+    assert len(re.findall(r"frames\[\d+\] = ", html)) == 48
+    assert notebook.evaluate("movie.frames.tolist()") == notebook.evaluate("frames.tolist()")
+    assert notebook.evaluate("len(movie.figure.axes[0].images)") == 1
+    outputs = [o for cell in notebook.nb.cells for o in cell.get("outputs", [])]
+    assert any("frames[47] = " in o.get("data", {}).get("text/html", "") for o in outputs)
+
+
+def test_the_event_is_in_the_frames_picked_and_nowhere_else(notebook, excess):
+    frames = np.array(notebook.evaluate("frames.tolist()"))
+    inside = np.zeros(excess.size, dtype=bool)
+    inside[frames] = True
+    assert np.count_nonzero(excess[inside] > 100) >= 40  # something bright in almost every picked frame
+    assert excess[~inside].max() < 50  # and in no other frame of the sector
+
+
+def test_the_tracked_spot_moves_at_the_asteroids_speed_over_the_star(notebook):
+    track = notebook.evaluate("[[float(r['time']), float(r['column']), float(r['row'])] for r in track]")
+    seen = [(t, c, r) for t, c, r in track if np.isfinite(c)]
+    assert len(seen) >= 40
+    closest = min(seen, key=lambda point: abs(point[0] - FLYBY.closest_btjd))
+    column, row = notebook.evaluate("[float(star_column), float(star_row)]")
+    assert abs(closest[1] - column) <= 2 and abs(closest[2] - row) <= 2
+    expected = FLYBY.rate_deg_per_day * 3600 / 24  # arcsec per hour
+    assert notebook.evaluate("speed_arcsec_per_hour") == pytest.approx(expected, rel=0.1)

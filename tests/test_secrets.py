@@ -1,0 +1,94 @@
+"""The credential scan of `make test`: the repository and executed notebooks hold no secrets.
+
+The scanner (tools/scan_secrets.py, detect-secrets underneath) is shown to catch a planted
+AWS-style key, in a plain file and in a notebook's output, before it is trusted to say "none".
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import string
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("scan_secrets", ROOT / "tools" / "scan_secrets.py")
+scan_secrets = sys.modules.setdefault("scan_secrets", importlib.util.module_from_spec(_spec))
+_spec.loader.exec_module(scan_secrets)
+
+
+def _fake_aws_key() -> tuple[str, str]:
+    """An access key id and secret shaped like AWS's, made up now (so that none sits in this file)."""
+    rng = random.Random()
+    key_id = "AKIA" + "".join(rng.choice(string.ascii_uppercase + "234567") for _ in range(16))
+    secret = "".join(rng.choice(string.ascii_letters + string.digits + "+/") for _ in range(40))
+    return key_id, secret
+
+
+def test_a_planted_aws_key_is_caught(tmp_path):
+    key_id, secret = _fake_aws_key()
+    planted = tmp_path / "settings.py"
+    planted.write_text(f'aws_access_key_id = "{key_id}"\naws_secret_access_key = "{secret}"\n')
+    found = scan_secrets.scan_files([planted], root=tmp_path)
+    assert {f.kind for f in found} >= {"AWS Access Key"}
+    assert {f.line for f in found} == {1, 2}
+
+
+def test_a_key_printed_by_a_notebook_is_caught_and_pictures_are_not(tmp_path):
+    key_id, secret = _fake_aws_key()
+    picture = "".join(
+        random.Random(1).choice(string.ascii_letters + string.digits + "+/") for _ in range(4000)
+    )
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "print(credentials)",
+                outputs=[
+                    nbformat.v4.new_output("display_data", data={"image/png": picture}),
+                    nbformat.v4.new_output("stream", name="stdout", text=f"{key_id} {secret}\n"),
+                ],
+            )
+        ]
+    )
+    nbformat.write(nb, tmp_path / "leaky.ipynb")
+    found = scan_secrets.scan_files([tmp_path / "leaky.ipynb"], root=tmp_path)
+    assert found and all(f.path.startswith("leaky.ipynb") for f in found)
+    assert "AWS Access Key" in {f.kind for f in found}
+
+    nb.cells[0].outputs.pop()  # only the picture is left
+    nbformat.write(nb, tmp_path / "picture.ipynb")
+    assert scan_secrets.scan_files([tmp_path / "picture.ipynb"], root=tmp_path) == []
+
+
+def test_the_allowlist_is_one_line_wide(tmp_path):
+    """The placeholder loader key passes only because its own line says so."""
+    line = next(
+        line
+        for line in (ROOT / "offline_archive" / "s3.py").read_text().splitlines()
+        if "pragma: allowlist secret" in line
+    )
+    (tmp_path / "copy.py").write_text(line.split("#", 1)[0].rstrip() + "\n")
+    assert scan_secrets.scan_files([tmp_path / "copy.py"], root=tmp_path), "without the pragma it is reported"
+
+
+def test_the_repository_holds_no_credentials():
+    files = scan_secrets.tracked_files()
+    assert len(files) > 20 and ROOT / "pyproject.toml" in files
+    assert scan_secrets.scan_files(files) == []
+
+
+@pytest.mark.parametrize(
+    "notebook", scan_secrets.executed_notebooks() or [None], ids=lambda p: p.name if p else "none-in-build"
+)
+def test_executed_notebooks_print_no_credentials(notebook):
+    """Notebooks `make run` executed into build/ (the load test scans the ones it executes too)."""
+    if notebook is None:
+        assert not list((ROOT / "build").glob("*.ipynb"))
+        return
+    assert json.loads(notebook.read_text())["cells"], "an executed notebook"
+    assert scan_secrets.scan_files([notebook]) == []

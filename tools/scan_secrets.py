@@ -1,0 +1,145 @@
+"""Look for credentials in the repository and in executed notebooks, with detect-secrets.
+
+``python tools/scan_secrets.py`` scans every file git tracks and every executed notebook under
+``build/`` (``make run`` writes them), and exits with status 1 listing what it found.
+``make test`` runs the same scan through ``tests/test_secrets.py``.
+
+Notebooks are scanned as what a reader sees: cell sources and text outputs.  Images and other
+binary outputs are left out (base64 pixels look like random keys to an entropy detector).  A line
+that must hold something credential-shaped on purpose (the offline archive's placeholder loader
+key) carries detect-secrets' inline ``pragma: allowlist secret`` comment; nothing else is allowed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from detect_secrets import SecretsCollection
+from detect_secrets.settings import default_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Output types whose content a reader sees as text.
+TEXT_MIMETYPES = (
+    "text/plain",
+    "text/html",
+    "text/markdown",
+    "text/latex",
+    "application/json",
+    "application/javascript",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something that looks like a credential: where, and what kind."""
+
+    path: str
+    line: int
+    kind: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.kind}"
+
+
+def notebook_text(path: Path) -> str:
+    """A notebook's cell sources and text outputs, one after the other."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    parts = []
+    for cell in nb.get("cells", []):
+        parts.append("".join(cell.get("source", [])))
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                parts.append("".join(output["text"]))
+            for mimetype, value in output.get("data", {}).items():
+                if mimetype in TEXT_MIMETYPES:
+                    parts.append(
+                        value
+                        if isinstance(value, str)
+                        else "".join(value)
+                        if isinstance(value, list)
+                        else json.dumps(value)
+                    )
+            if output.get("output_type") == "error":
+                parts.append(output.get("evalue", ""))
+    return "\n".join(parts)
+
+
+def _scan(paths: list[Path]) -> SecretsCollection:
+    secrets = SecretsCollection()
+    with default_settings():
+        secrets.scan_files(*(str(p) for p in paths), num_processors=1)
+    return secrets
+
+
+def scan_files(paths: list[Path], root: Path = ROOT) -> list[Finding]:
+    """Scan files; notebooks (``.ipynb``) through :func:`notebook_text`.
+
+    Parameters
+    ----------
+    paths : list of pathlib.Path
+        The files.
+    root : pathlib.Path
+        Findings name paths relative to this directory when they lie inside it.
+
+    Returns
+    -------
+    list of Finding
+    """
+    plain = [p for p in paths if p.suffix != ".ipynb" and p.is_file()]
+    notebooks = [p for p in paths if p.suffix == ".ipynb" and p.is_file()]
+    findings = []
+    for filename, secret in _scan(plain):
+        findings.append(Finding(_shown(Path(filename), root), secret.line_number, secret.type))
+    with tempfile.TemporaryDirectory(prefix="scan-notebooks-") as tmp:
+        texts = {}
+        for index, notebook in enumerate(notebooks):
+            text_file = Path(tmp) / f"{index}-{notebook.stem}.txt"
+            text_file.write_text(notebook_text(notebook), encoding="utf-8")
+            texts[str(text_file)] = notebook
+        for filename, secret in _scan([Path(name) for name in texts]):
+            findings.append(
+                Finding(
+                    _shown(texts[filename], root) + " (text of cells and outputs)",
+                    secret.line_number,
+                    secret.type,
+                )
+            )
+    return sorted(findings, key=lambda f: (f.path, f.line))
+
+
+def _shown(path: Path, root: Path) -> str:
+    path = path.resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def tracked_files(root: Path = ROOT) -> list[Path]:
+    """The files git tracks in ``root``'s repository."""
+    names = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True).stdout
+    return [root / name for name in names.decode().split("\0") if name]
+
+
+def executed_notebooks(root: Path = ROOT) -> list[Path]:
+    """Executed notebooks ``make run`` left in ``build/`` (none on a fresh clone)."""
+    return sorted((root / "build").glob("*.ipynb"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path, help="scan these instead of the repository and build/")
+    args = parser.parse_args(argv)
+    paths = args.paths or tracked_files() + executed_notebooks()
+    findings = scan_files(paths)
+    for finding in findings:
+        print(finding)
+    print(f"{len(findings)} possible credential(s) in {len(paths)} file(s).")
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
