@@ -278,6 +278,6 @@ def write_ffic(observation: Observation, product: Product, path: Path) -> None:
     image = model + seeded_rng(product.filename).normal(0.0, 1.0, model.shape) * sigma
     hdul = _template()
     _set_times(hdul, tstart, tstop, int(_quality()[index]))
-    hdul[1].data = image.astype(np.float32)
-    hdul[2].data = sigma.astype(np.float32)
+    hdul[1].data[...] = image  # in place: the header already describes a float32 image
+    hdul[2].data[...] = sigma
     hdul.writeto(path, overwrite=True, output_verify="ignore")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from distributed import Client, LocalCluster, get_client
+from distributed import get_client
 
 from helpers.bulk import LOCAL_CLUSTER, SCHEDULER_ENV, BulkResult, connect, measure_files
 from helpers.errors import NoProductsError, TutorialError
@@ -27,8 +27,7 @@ MISSING = "s3://stpubdata/tess/public/ffi/s0001/2018/206/1-1/tess2018206000000-s
 
 @pytest.fixture(scope="module")
 def client(archive_env):
-    cluster = LocalCluster(n_workers=1, threads_per_worker=4, processes=False, dashboard_address=":0")
-    with cluster, Client(cluster) as c:
+    with connect(threads_per_worker=4) as c:  # the default local cluster, with fewer threads
         yield c
 
 
