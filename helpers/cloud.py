@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from astropy.io import fits
 
-__all__ = ["BLOCK_SIZE", "CACHE_TYPE", "stream_kwargs", "open_fits"]
+__all__ = ["BLOCK_SIZE", "CACHE_TYPE", "open_fits", "stream_kwargs"]
 
 #: Bytes per read: one FITS header block is 2,880 bytes, so 64 KiB holds a typical header.
 BLOCK_SIZE: int = 64 * 1024

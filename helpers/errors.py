@@ -11,13 +11,13 @@ one ``except TutorialError``.
 from __future__ import annotations
 
 __all__ = [
-    "TutorialError",
-    "TargetNotFoundError",
+    "ArchiveTimeoutError",
+    "ArchiveUnavailableError",
+    "MissingFileError",
     "NoObservationsError",
     "NoProductsError",
-    "MissingFileError",
-    "ArchiveUnavailableError",
-    "ArchiveTimeoutError",
+    "TargetNotFoundError",
+    "TutorialError",
 ]
 
 

@@ -16,7 +16,7 @@ from astropy.table import Table
 
 from .errors import MissingFileError, NoProductsError
 
-__all__ = ["S3Location", "split_s3_uri", "check_cloud_uris", "check_manifest"]
+__all__ = ["S3Location", "check_cloud_uris", "check_manifest", "split_s3_uri"]
 
 
 class S3Location(NamedTuple):

@@ -17,7 +17,7 @@ from urllib3.util import Retry
 
 from helpers.errors import ArchiveTimeoutError, ArchiveUnavailableError
 
-__all__ = ["DEFAULT_TIMEOUT", "TRANSIENT_STATUS", "make_session", "get_json"]
+__all__ = ["DEFAULT_TIMEOUT", "TRANSIENT_STATUS", "get_json", "make_session"]
 
 #: Seconds to wait for a connection, then for each read.
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)

@@ -33,14 +33,14 @@ from .errors import NoObservationsError, NoProductsError
 __all__ = [
     "KINDS",
     "SectorRange",
+    "classify_observations",
+    "newest_dv_run",
+    "observation_kind",
     "parse_sector_range",
     "processing_stamp",
-    "observation_kind",
-    "classify_observations",
-    "split_by_kind",
-    "newest_dv_run",
     "product_kind",
     "require_rows",
+    "split_by_kind",
 ]
 
 #: The kinds of observation :func:`observation_kind` tells apart, in display order.

@@ -42,8 +42,9 @@ def create_app(store: DataStore) -> Flask:
     def refuse_unknown_hosts() -> Response | None:
         host = (request.host or "").rsplit(":", 1)[0].lower()
         if host not in known_hosts:
-            return Response(refusal_message(host or "(no Host header)") + "\n", status=403,
-                            mimetype="text/plain")
+            return Response(
+                refusal_message(host or "(no Host header)") + "\n", status=403, mimetype="text/plain"
+            )
         return None
 
     @app.errorhandler(HTTPException)
@@ -74,8 +75,13 @@ def create_app(store: DataStore) -> Flask:
         stored = store.get(uri)
         if stored is None:
             return _error(f"File not found: {uri!r} is not a product of this archive.", 404)
-        return send_file(stored.path, as_attachment=True, download_name=PurePosixPath(stored.path).name,
-                         conditional=True, max_age=0)
+        return send_file(
+            stored.path,
+            as_attachment=True,
+            download_name=PurePosixPath(stored.path).name,
+            conditional=True,
+            max_age=0,
+        )
 
     @app.get("/api/v0.1/path_lookup/", host=MAST)
     def path_lookup() -> Response:

@@ -110,8 +110,9 @@ def _generate(staging: Path, progress: bool) -> dict:
     # Processes, not threads: the PDF reports are drawn with matplotlib, whose state is global.
     with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
         results = pool.map(_write_one, [staging] * len(pairs), pairs)
-        for uri, entry in tqdm(results, total=len(pairs), desc="Building the offline archive", unit="file",
-                               disable=not progress):
+        for uri, entry in tqdm(
+            results, total=len(pairs), desc="Building the offline archive", unit="file", disable=not progress
+        ):
             products[uri] = entry
     return {"version": build_version(), "generator": GENERATOR_VERSION, "products": products}
 

@@ -31,9 +31,12 @@ class ArchiveS3:
         self.endpoint = f"http://{host}:{port}"
         return self.endpoint
 
-    def _client(self):  # noqa: ANN202 - a boto3 client
+    def _client(self):
         return boto3.client(
-            "s3", endpoint_url=self.endpoint, region_name=REGION, aws_access_key_id=_LOADER_ID,
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id=_LOADER_ID,
             aws_secret_access_key=_LOADER_SECRET,
             config=Config(max_pool_connections=16, retries={"max_attempts": 3, "mode": "standard"}),
         )

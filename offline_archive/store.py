@@ -46,7 +46,9 @@ class DataStore:
             path = (base / entry["path"]).resolve()
             if not path.is_relative_to(base):  # a manifest can only point inside the data directory
                 continue
-            self._files[uri] = StoredFile(uri, path, int(entry["size"]), entry.get("bucket"), entry.get("key"))
+            self._files[uri] = StoredFile(
+                uri, path, int(entry["size"]), entry.get("bucket"), entry.get("key")
+            )
 
     def get(self, uri: str) -> StoredFile | None:
         """The stored file of a data URI (``mast:TESS/product/...``), or None."""

@@ -62,4 +62,5 @@ def test_lock_holds_the_same_pins() -> None:
             locked[canonicalize_name(match.group(1))] = match.group(3)
     for name, version in _pins(_pyproject()["project"]["dependencies"]).items():
         assert locked.get(name) == version, (
-            f"requirements.lock has {name}=={locked.get(name)}, pyproject.toml {version}")
+            f"requirements.lock has {name}=={locked.get(name)}, pyproject.toml {version}"
+        )

@@ -45,7 +45,8 @@ BINDERHUB = "https://mybinder.org"
 
 # matplotlib's HTMLWriter (to_jshtml) writes this stylesheet link before its player.
 _REMOTE_ICON_CSS = re.compile(
-    r'<link\s+rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*"\s*/?>\s*', re.IGNORECASE)
+    r'<link\s+rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*"\s*/?>\s*', re.IGNORECASE
+)
 # bokeh's output_notebook() lists the BokehJS files it fetches; empty when inlined.
 _BOKEH_JS_URLS = re.compile(r"const js_urls = \[([^\]]*)\]")
 
@@ -65,8 +66,10 @@ def repository_settings(pyproject: Path = ROOT / "pyproject.toml") -> tuple[str,
     data = tomllib.loads(pyproject.read_text())
     url = data.get("project", {}).get("urls", {}).get("Repository")
     if not url:
-        raise SiteBuildError(f"{pyproject} has no [project.urls] Repository address; add the repository's "
-                             "public URL there (the site's Binder and repository links are made from it).")
+        raise SiteBuildError(
+            f"{pyproject} has no [project.urls] Repository address; add the repository's "
+            "public URL there (the site's Binder and repository links are made from it)."
+        )
     branch = data.get("tool", {}).get("tutorial-site", {}).get("branch", "main")
     return url.rstrip("/"), branch
 
@@ -98,8 +101,10 @@ def check_executed(nb: NotebookNode, name: str) -> None:
     """Refuse a notebook that was not executed (no code cell has an execution count)."""
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     if code and not any(cell.get("execution_count") for cell in code):
-        raise SiteBuildError(f"{name} has not been executed: the site shows notebooks with their outputs. "
-                             "Build it with `make run`, which executes every notebook first.")
+        raise SiteBuildError(
+            f"{name} has not been executed: the site shows notebooks with their outputs. "
+            "Build it with `make run`, which executes every notebook first."
+        )
 
 
 def localise_outputs(nb: NotebookNode, name: str) -> int:
@@ -121,7 +126,8 @@ def localise_outputs(nb: NotebookNode, name: str) -> int:
                     raise SiteBuildError(
                         f"{name} loads BokehJS from the internet ({urls.group(1).split(',')[0]} ...). "
                         "Execute the notebooks with BOKEH_RESOURCES=inline in the environment, as "
-                        "`make run` does, so the site carries BokehJS itself.")
+                        "`make run` does, so the site carries BokehJS itself."
+                    )
             html = data.get("text/html")
             if html and _REMOTE_ICON_CSS.search(html):
                 data["text/html"] = _REMOTE_ICON_CSS.sub("", html)
@@ -134,7 +140,8 @@ def launch_cell(binder: str) -> NotebookNode:
     return nbformat.v4.new_markdown_cell(
         f"*Run this notebook yourself:* [open it on Binder]({binder}) (nothing to install; it reaches the "
         "real MAST archive), or follow the [steps for TIKE, the Roman Research Nexus or your own "
-        "computer](launch.md).")
+        "computer](launch.md)."
+    )
 
 
 def learning_path(notebooks: list[tuple[str, NotebookNode]]) -> str:
@@ -159,9 +166,16 @@ def learning_path(notebooks: list[tuple[str, NotebookNode]]) -> str:
 def stage(notebook_paths: list[Path], staging: Path, repository_url: str, branch: str) -> None:
     """Write the Sphinx sources: ``site/``, the settings, the landing page and the notebooks."""
     shutil.copytree(SITE_SOURCES, staging, ignore=shutil.ignore_patterns("__pycache__"))
-    (staging / "site_settings.json").write_text(json.dumps({
-        "repository_url": repository_url, "branch": branch,
-        "binder_url": binder_url(repository_url, branch)}, indent=1))
+    (staging / "site_settings.json").write_text(
+        json.dumps(
+            {
+                "repository_url": repository_url,
+                "branch": branch,
+                "binder_url": binder_url(repository_url, branch),
+            },
+            indent=1,
+        )
+    )
     notebooks = []
     for path in notebook_paths:
         nb = nbformat.read(path, as_version=4)
@@ -173,13 +187,16 @@ def stage(notebook_paths: list[Path], staging: Path, repository_url: str, branch
     index = staging / "index.md"
     text = index.read_text()
     if LEARNING_PATH_MARK not in text:
-        raise SiteBuildError(f"{SITE_SOURCES / 'index.md'} lacks the line {LEARNING_PATH_MARK!r} "
-                             "that marks where the learning path goes; put it back.")
+        raise SiteBuildError(
+            f"{SITE_SOURCES / 'index.md'} lacks the line {LEARNING_PATH_MARK!r} "
+            "that marks where the learning path goes; put it back."
+        )
     index.write_text(text.replace(LEARNING_PATH_MARK, learning_path(notebooks)))
 
 
-def build(notebook_paths: list[Path], output: Path, repository_url: str, branch: str,
-          work: Path | None = None) -> Path:
+def build(
+    notebook_paths: list[Path], output: Path, repository_url: str, branch: str, work: Path | None = None
+) -> Path:
     """Build the site into ``output`` (replacing it only on success); returns ``output``.
 
     Parameters
@@ -194,7 +211,9 @@ def build(notebook_paths: list[Path], output: Path, repository_url: str, branch:
         Folder for the staging sources and Sphinx's caches (default: ``<output>.work``).
     """
     if not notebook_paths:
-        raise SiteBuildError("No notebooks were given; run `make run`, which executes them and builds the site.")
+        raise SiteBuildError(
+            "No notebooks were given; run `make run`, which executes them and builds the site."
+        )
     missing = [str(p) for p in notebook_paths if not p.is_file()]
     if missing:
         raise SiteBuildError(f"These notebooks do not exist: {', '.join(missing)}. Run `make run` first.")
@@ -203,12 +222,27 @@ def build(notebook_paths: list[Path], output: Path, repository_url: str, branch:
     staging, html = work / "src", work / "html"
     stage(notebook_paths, staging, repository_url, branch)
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going",
-         "-d", str(work / "doctrees"), str(staging), str(html)],
-        check=False)
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-q",
+            "-W",
+            "--keep-going",
+            "-d",
+            str(work / "doctrees"),
+            str(staging),
+            str(html),
+        ],
+        check=False,
+    )
     if result.returncode != 0:
-        raise SiteBuildError(f"Sphinx failed (exit code {result.returncode}); its messages are above. "
-                             f"The sources it read are in {staging}.")
+        raise SiteBuildError(
+            f"Sphinx failed (exit code {result.returncode}); its messages are above. "
+            f"The sources it read are in {staging}."
+        )
     old = output.with_name(output.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if output.exists():

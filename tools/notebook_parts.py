@@ -146,7 +146,7 @@ def introduction(nb: NotebookNode) -> str:
             match = _ATX_HEADING.match(line)
             if match and len(match.group(1)) == 1:
                 paragraph: list[str] = []
-                for rest in lines[start + 1:]:
+                for rest in lines[start + 1 :]:
                     if not rest.strip():
                         if paragraph:
                             break

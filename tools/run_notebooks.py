@@ -24,8 +24,9 @@ CELL_TIMEOUT_S = 600
 def execute(path: Path, output: Path) -> tuple[float, str | None]:
     """Execute one notebook in its own directory; returns (seconds, error or None)."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     start = time.perf_counter()
     error = None
     try:

@@ -25,7 +25,9 @@ def test_ca_is_name_constrained_and_short_lived(tmp_path) -> None:
     constraints = ca.extensions.get_extension_for_class(x509.NameConstraints)
     assert constraints.critical
     permitted = {n.value for n in constraints.value.permitted_subtrees}
-    assert permitted and all(host.endswith(("mast.stsci.edu", "mastresolver.stsci.edu")) for host in permitted)
+    assert permitted and all(
+        host.endswith(("mast.stsci.edu", "mastresolver.stsci.edu")) for host in permitted
+    )
     assert ca.not_valid_after_utc - ca.not_valid_before_utc <= CA_LIFETIME + dt.timedelta(minutes=10)
 
 
@@ -40,7 +42,7 @@ def test_renewal_only_when_missing_or_expiring(tmp_path) -> None:
     files = ensure_tls(tmp_path / "tls")
     first = files.ca_cert.read_bytes()
     assert ensure_tls(tmp_path / "tls").ca_cert.read_bytes() == first, "a valid CA is reused"
-    later = dt.datetime.now(dt.timezone.utc) + CA_LIFETIME
+    later = dt.datetime.now(dt.UTC) + CA_LIFETIME
     assert needs_renewal(files, now=later)
     files.server_key.unlink()
     assert ensure_tls(tmp_path / "tls").ca_cert.read_bytes() != first
