@@ -135,6 +135,33 @@ def localise_outputs(nb: NotebookNode, name: str) -> int:
     return changed
 
 
+def caption_text(cell: NotebookNode) -> str:
+    """A caption cell's text on one line, without its "Figure:" label or markdown emphasis."""
+    text = notebook_parts.CAPTION.sub("", cell.source, count=1)
+    text = re.sub(r"^\s*(\*{1,2}|_{1,2})\s*", "", text)
+    text = re.sub(r"[*_`]", "", text)
+    return " ".join(text.split())
+
+
+def describe_figures(nb: NotebookNode) -> int:
+    """Give each figure image the text of the caption that follows its cell, as its alt text.
+
+    myst-nb names an output image by its file name unless the cell's metadata sets ``alt``; the
+    caption under the figure is the description a screen reader should read.  Returns how many
+    cells got one.
+    """
+    described = 0
+    for cell, following in zip(nb.cells, nb.cells[1:], strict=False):
+        has_image = any(
+            mime.startswith("image/") for output in cell.get("outputs", []) for mime in output.get("data", {})
+        )
+        if cell.cell_type == "code" and has_image and notebook_parts.is_caption(following):
+            options = cell.metadata.setdefault("mystnb", {}).setdefault("image", {})
+            options["alt"] = caption_text(following)
+            described += 1
+    return described
+
+
 def launch_cell(binder: str) -> NotebookNode:
     """The note placed under each notebook's title on its page: where to run it."""
     return nbformat.v4.new_markdown_cell(
@@ -181,6 +208,7 @@ def stage(notebook_paths: list[Path], staging: Path, repository_url: str, branch
         nb = nbformat.read(path, as_version=4)
         check_executed(nb, path.name)
         localise_outputs(nb, path.name)
+        describe_figures(nb)
         nb.cells.insert(1, launch_cell(binder_url(repository_url, branch, f"notebooks/{path.name}")))
         nbformat.write(nb, staging / path.name)
         notebooks.append((path.name, nb))
