@@ -50,9 +50,7 @@ def _page_url(site: Path, server: SiteServer | None) -> str:
 
 
 @pytest.mark.parametrize("served", [True, False], ids=["http", "file"])
-def test_fixture_bokeh_plot_draws_offline(
-    served, fixture_site, fixture_server, visit_page
-) -> None:
+def test_fixture_bokeh_plot_draws_offline(served, fixture_site, fixture_server, visit_page) -> None:
     tab, visit = visit_page(_page_url(fixture_site, fixture_server if served else None))
     try:
         plots = check_bokeh_plots(tab)
