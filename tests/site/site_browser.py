@@ -5,8 +5,8 @@ disk (``file://``), in Debian's Chromium (``/usr/bin/chromium``, which ``make ch
 driven by Playwright, which never downloads a browser of its own.  Every request a page makes is
 recorded; requests for any other machine are refused before they leave, and reported.
 
-The site under test is ``build/site`` (written by ``make run``); the fixture site built from
-``tests/site/fixtures`` is set up by the tests that use it.
+The site under test is ``build/site``, written by ``make run`` (``$SUITE_BUILD_DIR/site`` when that
+is set); the fixture site built from ``tests/site/fixtures`` is set up by the tests that use it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 
 ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "build" / "site"
+#: Where ``make run`` wrote the executed notebooks and the site (``make`` sets SUITE_BUILD_DIR).
+BUILD = Path(os.environ.get("SUITE_BUILD_DIR", ROOT / "build"))
+SITE = BUILD / "site"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 LOCAL_SCHEMES = {"data", "blob", "about", "file", "javascript"}

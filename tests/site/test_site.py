@@ -21,6 +21,7 @@ import pytest
 from site_browser import (
     ANIMATION_MARK,
     BOKEH_MARK,
+    BUILD,
     ROOT,
     SITE,
     check_bokeh_plots,
@@ -32,7 +33,6 @@ from site_browser import (
 
 import notebook_parts
 
-BUILD = ROOT / "build"
 NOTEBOOKS = notebook_parts.suite_notebooks(ROOT / "notebooks")
 NOT_BUILT = "(the site is not built)"
 
