@@ -169,11 +169,12 @@ def render(
     total: int,
     reports: list[Path],
     direct: set[str],
+    title: str = "Canary: the suite against the newest releases",
 ) -> str:
     """The Markdown report; ``direct`` names the dependencies pyproject.toml lists."""
     failed = sum(len(g.failures) for g in groups)
     status = "FAILED" if failed or not reports else "passed"
-    lines = [f"# Canary: the suite against the newest releases: {status}", ""]
+    lines = [f"# {title}: {status}", ""]
     if not reports:
         lines += [
             "No test report was written: the suite did not get as far as running its tests. See the "
@@ -223,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     report_cmd.add_argument("--notebooks", type=Path, default=Path("notebooks"))
     report_cmd.add_argument("--pyproject", type=Path, default=Path("pyproject.toml"))
     report_cmd.add_argument("--output", type=Path, required=True)
+    report_cmd.add_argument("--title", default="Canary: the suite against the newest releases")
     args = parser.parse_args(argv)
 
     if args.command == "unpinned":
@@ -235,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     notebooks = sorted(args.notebooks.glob("[0-9][0-9]-*.ipynb"))
     groups = group_failures(failures, notebooks, changed, module_owners(args.site_packages))
     direct = {canonicalize_name(Requirement(line).name) for line in unpinned(args.pyproject)}
-    text = render(changed, groups, total, reports, direct)
+    text = render(changed, groups, total, reports, direct, args.title)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
     print(text)
