@@ -1,4 +1,4 @@
-"""`make lab` from a fresh clone: what it would do, and a real start and stop on 127.0.0.1."""
+"""Make targets from a fresh clone: `make lab` (planned, then started and stopped) and `make chromium`."""
 
 from __future__ import annotations
 
@@ -111,3 +111,25 @@ def test_make_lab_serves_the_notebooks_with_the_archive_in_its_environment(tmp_p
         _stop(process)
         log.close()
     assert process.returncode is not None
+
+
+def test_make_chromium_installs_debians_package_only_when_missing(tmp_path) -> None:
+    plan = subprocess.run(
+        ["make", "-n", "chromium", f"CHROMIUM={tmp_path / 'no-chromium'}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "apt-get update" in plan and "apt-get install -y chromium" in plan
+    present = tmp_path / "chromium"
+    present.write_text("#!/bin/sh\n")
+    present.chmod(0o755)
+    done = subprocess.run(
+        ["make", "--no-print-directory", "chromium", f"CHROMIUM={present}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "" and "apt-get" not in done.stderr
