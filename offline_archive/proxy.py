@@ -145,6 +145,10 @@ class ArchiveProxy:
                     with contextlib.suppress(ConnectionError, OSError, RuntimeError):
                         w.close()
 
+    async def _close_server(self) -> None:
+        self._server.close()
+        await self._server.wait_closed()
+
     def start(self) -> int:
         """Start listening on 127.0.0.1; returns the port."""
         self._thread.start()
@@ -157,7 +161,8 @@ class ArchiveProxy:
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.close()
-            asyncio.run_coroutine_threadsafe(self._server.wait_closed(), self._loop).result(timeout=5)
+            # Close on the loop's own thread: asyncio objects are not thread-safe, and a connection
+            # finishing on the loop while close() ran here could wake the server's waiters twice.
+            asyncio.run_coroutine_threadsafe(self._close_server(), self._loop).result(timeout=5)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)

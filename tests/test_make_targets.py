@@ -17,6 +17,11 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S = 180
+# A make that runs these tests passes its variables down through MAKEFLAGS (test-latest sets
+# VENV=.venv-latest, for one); the make commands here must see a clone's defaults.
+CLEAN_ENV = {
+    k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+}
 
 
 def _fresh_copy(destination: Path) -> Path:
@@ -37,7 +42,7 @@ def test_make_lab_from_a_fresh_clone_installs_builds_the_archive_then_starts_lab
     clone = _fresh_copy(tmp_path / "clone")
     assert not (clone / ".venv").exists()
     plan = subprocess.run(
-        ["make", "-n", "lab"], cwd=clone, capture_output=True, text=True, check=True, env=os.environ
+        ["make", "-n", "lab"], cwd=clone, capture_output=True, text=True, check=True, env=CLEAN_ENV
     ).stdout
     steps = [
         "-m venv .venv",
@@ -80,6 +85,7 @@ def test_make_lab_serves_the_notebooks_with_the_archive_in_its_environment(tmp_p
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        env=CLEAN_ENV,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -120,6 +126,7 @@ def test_make_chromium_installs_debians_package_only_when_missing(tmp_path) -> N
         capture_output=True,
         text=True,
         check=True,
+        env=CLEAN_ENV,
     ).stdout
     assert "apt-get update" in plan and "apt-get install -y chromium" in plan
     present = tmp_path / "chromium"
@@ -131,5 +138,6 @@ def test_make_chromium_installs_debians_package_only_when_missing(tmp_path) -> N
         capture_output=True,
         text=True,
         check=True,
+        env=CLEAN_ENV,
     )
     assert done.stdout.strip() == "" and "apt-get" not in done.stderr
