@@ -120,7 +120,7 @@ test-latest: install
 	$(BIN)/python tools/canary_report.py report --pinned $(LATEST_OUT)/pinned-freeze.txt \
 		--latest $(LATEST_OUT)/latest-freeze.txt --junit $(LATEST_OUT)/*.xml \
 		--site-packages "$$($(LATEST_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
-		--notebooks notebooks --output $(LATEST_OUT)/report.md || status=1; \
+		--notebooks notebooks --ignore uv --output $(LATEST_OUT)/report.md || status=1; \
 	exit $$status
 
 bench: archive

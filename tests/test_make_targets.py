@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -17,11 +18,11 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S = 180
-# A make that runs these tests passes its variables down through MAKEFLAGS (test-latest sets
-# VENV=.venv-latest, for one); the make commands here must see a clone's defaults.
-CLEAN_ENV = {
-    k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
-}
+# A make that runs these tests hands its command-line variables down, in MAKEFLAGS and in the
+# environment (test-latest sets VENV=.venv-latest, BUILD and JUNIT_DIR); the make commands here
+# must see a fresh clone's defaults.
+_MAKE_STATE = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "VENV", "BUILD", "JUNIT_DIR", "LAB_ARGS"}
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in _MAKE_STATE and k != "SUITE_BUILD_DIR"}
 
 
 def _fresh_copy(destination: Path) -> Path:
@@ -56,9 +57,15 @@ def test_make_lab_from_a_fresh_clone_installs_builds_the_archive_then_starts_lab
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below Linux's ephemeral range, which the archive's own servers draw from."""
+    for port in random.sample(range(20000, 32000), 200):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port between 20000 and 32000 on 127.0.0.1")
 
 
 def _stop(process: subprocess.Popen) -> None:

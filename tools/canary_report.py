@@ -137,7 +137,12 @@ def group_failures(
     stems = {path.stem: path for path in notebooks}
     groups: dict[str, Group] = {}
     for failure in failures:
-        named = [stem for stem in stems if stem in failure.test or stem in failure.message]
+        numbered = re.search(r"test_notebook_(\d{2})\b", failure.test)  # tests/notebooks/test_notebook_NN.py
+        named = [
+            stem
+            for stem in stems
+            if stem in failure.test or stem in failure.message or (numbered and stem[:2] == numbered.group(1))
+        ]
         key = named[0] if named else "(the rest of the suite)"
         group = groups.setdefault(key, Group(key))
         group.failures.append(failure)
@@ -159,6 +164,8 @@ def _version_change(name: str, changed: Changes) -> str:
 
 
 def _table(rows: list[tuple[str, str | None, str | None]]) -> list[str]:
+    if not rows:
+        return ["None.", ""]
     lines = ["| package | pinned | newest |", "|---|---|---|"]
     return lines + [f"| {name} | {before or '—'} | {after or '—'} |" for name, before, after in rows] + [""]
 
@@ -224,13 +231,17 @@ def main(argv: list[str] | None = None) -> int:
     report_cmd.add_argument("--notebooks", type=Path, default=Path("notebooks"))
     report_cmd.add_argument("--pyproject", type=Path, default=Path("pyproject.toml"))
     report_cmd.add_argument("--output", type=Path, required=True)
+    report_cmd.add_argument("--ignore", nargs="*", default=[], help="packages left out of the comparison")
     report_cmd.add_argument("--title", default="Canary: the suite against the newest releases")
     args = parser.parse_args(argv)
 
     if args.command == "unpinned":
         print("\n".join(unpinned(args.pyproject)))
         return 0
+    ignored = {canonicalize_name(name) for name in args.ignore}
     pinned, latest = read_freeze(args.pinned), read_freeze(args.latest)
+    pinned = {name: version for name, version in pinned.items() if name not in ignored}
+    latest = {name: version for name, version in latest.items() if name not in ignored}
     changed = changed_packages(pinned, latest)
     reports = [path for path in args.junit if path.is_file()]
     failures, total = read_failures(reports)

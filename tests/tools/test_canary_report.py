@@ -100,3 +100,18 @@ def test_a_clean_run_passes_and_a_missing_run_fails(tmp_path) -> None:
     assert "passed" in (tmp_path / "r.md").read_text().splitlines()[0]
     assert canary_report.main([*base, "--junit", str(tmp_path / "missing.xml")]) == 1
     assert "No test report was written" in (tmp_path / "r.md").read_text()
+
+
+def test_numbered_notebook_tests_belong_to_their_notebook_and_ignored_packages_drop_out(tmp_path) -> None:
+    failure = canary_report.Failure("unit", "tests.notebooks.test_notebook_01::test_x", "boom", "")
+    notebook = _write_notebook(tmp_path / "01-other.ipynb", "import numpy")
+    groups = canary_report.group_failures([failure], [notebook], {}, {})
+    assert [g.name for g in groups] == ["01-other"]
+    (tmp_path / "pinned.txt").write_text("uv==0.13.8\nnumpy==2.4.6\n")
+    (tmp_path / "latest.txt").write_text("numpy==2.4.6\n")
+    (tmp_path / "ok.xml").write_text('<testsuite tests="1"><testcase classname="t" name="ok"/></testsuite>')
+    args = ["report", "--pinned", str(tmp_path / "pinned.txt"), "--latest", str(tmp_path / "latest.txt")]
+    args += ["--junit", str(tmp_path / "ok.xml"), "--ignore", "uv", "--output", str(tmp_path / "r.md")]
+    args += ["--pyproject", str(ROOT / "pyproject.toml")]
+    assert canary_report.main(args) == 0
+    assert "0 packages differ" in (tmp_path / "r.md").read_text()
