@@ -188,7 +188,8 @@ def render(
             "job's log for the step that failed (installing the newest releases, or building the archive).",
             "",
         ]
-    lines += [f"{total} test cases ran; {failed} failed. {len(changed)} packages differ from the pins.", ""]
+    differ = "1 package differs" if len(changed) == 1 else f"{len(changed)} packages differ"
+    lines += [f"{total} test cases ran; {failed} failed. {differ} from the pins.", ""]
     rows = [(name, before, after) for name, (before, after) in changed.items()]
     if changed:
         lines += ["## Dependencies of pyproject.toml that differ from their pins", ""]
