@@ -2,25 +2,50 @@
 # pinned dependencies (requirements.lock, resolved from pyproject.toml) when they are missing.
 SHELL := /bin/bash
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 # The install stamp changes whenever the lock or the project metadata does.
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | sha256sum | cut -c1-12)
 ARCHIVE := $(BIN)/python -m offline_archive
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
+# Where executed notebooks, their HTML and the site go; the tests read it from SUITE_BUILD_DIR.
+BUILD ?= build
+export SUITE_BUILD_DIR := $(abspath $(BUILD))
+EXECUTED := $(addprefix $(BUILD)/,$(notdir $(NOTEBOOKS)))
+SITE := $(BUILD)/site
+# The site tests drive Debian's Chromium; `make chromium` installs it when it is missing.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+# A JUnit XML report per test step when JUNIT_DIR is set (test-latest and CI use it).
+JUNIT = $(if $(JUNIT_DIR),--junitxml=$(abspath $(JUNIT_DIR))/$(1).xml)
+# Extra arguments for JupyterLab, e.g. LAB_ARGS="--no-browser --ServerApp.port=8899".
+LAB_ARGS ?=
+# The canary: the newest release of every dependency, in a venv of its own.
+LATEST_VENV := .venv-latest
+LATEST_OUT := build/latest
 
-.PHONY: help install archive run test test-unit test-notebooks lab live-test bench lock clean
+.PHONY: help install archive run site workshop test lint test-unit test-notebooks test-site chromium \
+	lab live-test test-latest bench lock clean
 
 help:
-	@echo "make run        build the offline archive, execute every notebook against it, write build/"
-	@echo "make test       unit tests, then nbval over every notebook against the offline archive"
-	@echo "make lab        JupyterLab with the offline archive running"
-	@echo "make live-test  the notebooks against the real MAST and AWS (needs a network)"
-	@echo "make bench      every benchmark; writes build/bench.json"
-	@echo "make install    create .venv with the pinned dependencies"
+	@echo "make run          build the offline archive, execute every notebook against it, build the site"
+	@echo "                  (executed notebooks in build/, the website in build/site/index.html)"
+	@echo "make test         lint, unit tests, nbval over every notebook, make run, the site in Chromium"
+	@echo "make workshop     workshop copies with the solutions blanked, and solutions.ipynb, in build/workshop"
+	@echo "make lab          JupyterLab with the offline archive running"
+	@echo "make live-test    the notebooks against the real MAST and AWS (needs a network)"
+	@echo "make test-latest  the suite against the newest release of every dependency; report in build/latest"
+	@echo "make bench        every benchmark; writes build/bench.json"
+	@echo "make install      create .venv with the pinned dependencies"
 
+ifeq ($(VENV),$(LATEST_VENV))
+# test-latest fills this venv with the newest releases itself; never install the pins into it.
+install:
+	@test -x $(BIN)/python || { echo "$(VENV) does not exist: run make test-latest" >&2; exit 1; }
+else
 install: $(STAMP)
+endif
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,26 +58,70 @@ $(STAMP):
 archive: install
 	$(ARCHIVE) build
 
+# BokehJS goes inline into the executed notebooks, so the site carries it (no CDN).
 run: archive
-	$(ARCHIVE) exec -- $(BIN)/python tools/run_notebooks.py --output build $(NOTEBOOKS)
+	BOKEH_RESOURCES=inline $(ARCHIVE) exec -- $(BIN)/python tools/run_notebooks.py --output $(BUILD) \
+		$(if $(JUNIT_DIR),--junit $(abspath $(JUNIT_DIR))/run.xml) $(NOTEBOOKS)
+	$(MAKE) --no-print-directory site
 
+# The site alone, from the notebooks `make run` executed last.
+site: install
+	$(BIN)/python tools/build_site.py --output $(SITE) $(EXECUTED)
+
+workshop: install
+	$(BIN)/python tools/make_workshop.py --output $(BUILD)/workshop $(NOTEBOOKS)
+
+# Notebooks run three times in all (tests/notebooks, nbval, make run): about 3 x 60 s per notebook.
 test: archive
-	$(MAKE) --no-print-directory test-unit test-notebooks
+	$(MAKE) --no-print-directory lint test-unit test-notebooks run test-site
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test-unit: install
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/site $(call JUNIT,unit)
 
 test-notebooks: install
-	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks
+	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks $(call JUNIT,notebooks)
+
+# The site in headless Chromium; needs `make run` first (make test does it).
+test-site: install chromium
+	$(BIN)/python -m pytest tests/site $(call JUNIT,site)
+
+chromium:
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the site tests"; \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; }
 
 lab: archive
-	$(ARCHIVE) exec -- $(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(ARCHIVE) exec -- $(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) \
+		$(LAB_ARGS)
 
 # Against the real services: no archive, no proxy, no local S3, no network guard.
 live-test: install
 	NETGUARD=off env -u HTTPS_PROXY -u HTTP_PROXY -u https_proxy -u http_proxy -u AWS_ENDPOINT_URL_S3 \
 		-u REQUESTS_CA_BUNDLE -u SSL_CERT_FILE -u OFFLINE_ARCHIVE_PROXY \
-		$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks
+		$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks $(call JUNIT,live)
+
+# The canary: resolve the unpinned names of pyproject.toml to their newest releases in
+# $(LATEST_VENV), run the suite there (offline, like make test, without the lint step), and write
+# $(LATEST_OUT)/report.md: for each failing test or notebook, the packages that differ from the pins.
+test-latest: install
+	rm -rf $(LATEST_OUT) $(LATEST_VENV) && mkdir -p $(LATEST_OUT)
+	$(BIN)/python tools/canary_report.py unpinned pyproject.toml > $(LATEST_OUT)/latest.in
+	$(PYTHON) -m venv $(LATEST_VENV)
+	$(BIN)/uv pip install --python $(LATEST_VENV)/bin/python --quiet --upgrade -r $(LATEST_OUT)/latest.in
+	$(BIN)/uv pip install --python $(LATEST_VENV)/bin/python --quiet --no-deps -e .
+	$(BIN)/uv pip freeze --python $(BIN)/python > $(LATEST_OUT)/pinned-freeze.txt
+	$(BIN)/uv pip freeze --python $(LATEST_VENV)/bin/python > $(LATEST_OUT)/latest-freeze.txt
+	status=0; \
+	$(MAKE) --no-print-directory -k VENV=$(LATEST_VENV) BUILD=$(LATEST_OUT)/build JUNIT_DIR=$(LATEST_OUT) \
+		archive test-unit test-notebooks run test-site || status=1; \
+	$(BIN)/python tools/canary_report.py report --pinned $(LATEST_OUT)/pinned-freeze.txt \
+		--latest $(LATEST_OUT)/latest-freeze.txt --junit $(LATEST_OUT)/*.xml \
+		--site-packages "$$($(LATEST_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
+		--notebooks notebooks --ignore uv --output $(LATEST_OUT)/report.md || status=1; \
+	exit $$status
 
 bench: archive
 	$(BIN)/python benchmarks/run.py --output build/bench.json

@@ -68,8 +68,10 @@ class _Archive:
         deadline = time.monotonic() + READY_TIMEOUT_S
         while not env_file.exists():
             if self.process.poll() is not None:
-                raise RuntimeError(f"The offline archive exited with code {self.process.returncode} "
-                                   "before it was ready; see its messages above.")
+                raise RuntimeError(
+                    f"The offline archive exited with code {self.process.returncode} "
+                    "before it was ready; see its messages above."
+                )
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"The offline archive was not ready within {READY_TIMEOUT_S:.0f} s.")

@@ -21,12 +21,18 @@ def archive_build(cache: Path) -> list[dict]:
     """A cold build into an empty cache directory."""
     env = os.environ | {"OFFLINE_ARCHIVE_DIR": str(cache)}
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "offline_archive", "build", "--quiet"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "offline_archive", "build", "--quiet"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     seconds = time.perf_counter() - start
     size = sum(p.stat().st_size for p in (cache / "data").rglob("*") if p.is_file())
-    return [_entry("archive_build_s", seconds, "s", "<= 60"),
-            _entry("archive_data_mb", size / 1e6, "MB", "<= 500")]
+    return [
+        _entry("archive_build_s", seconds, "s", "<= 60"),
+        _entry("archive_data_mb", size / 1e6, "MB", "<= 500"),
+    ]
 
 
 def archive_ready(cache: Path) -> list[dict]:
@@ -34,8 +40,11 @@ def archive_ready(cache: Path) -> list[dict]:
     env = os.environ | {"OFFLINE_ARCHIVE_DIR": str(cache)}
     env_file = cache / "ready.env"
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "offline_archive", "serve", "--env-file", str(env_file)],
-                            env=env, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "offline_archive", "serve", "--env-file", str(env_file)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     try:
         while not env_file.exists():
             if proc.poll() is not None:
@@ -53,10 +62,26 @@ def notebooks(cache: Path) -> list[dict]:
     env = os.environ | {"OFFLINE_ARCHIVE_DIR": str(cache)}
     out = cache / "executed"
     paths = sorted(str(p) for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
-    subprocess.run([sys.executable, "-m", "offline_archive", "exec", "--", sys.executable,
-                    str(ROOT / "tools" / "run_notebooks.py"), "--output", str(out), *paths], env=env, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "offline_archive",
+            "exec",
+            "--",
+            sys.executable,
+            str(ROOT / "tools" / "run_notebooks.py"),
+            "--output",
+            str(out),
+            *paths,
+        ],
+        env=env,
+        check=True,
+    )
     times = json.loads((out / "notebook_times.json").read_text())
-    return [_entry(f"notebook_{stem[:2]}_s", seconds, "s", "<= 60") for stem, seconds in sorted(times.items())]
+    return [
+        _entry(f"notebook_{stem[:2]}_s", seconds, "s", "<= 60") for stem, seconds in sorted(times.items())
+    ]
 
 
 def run() -> list[dict]:

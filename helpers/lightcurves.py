@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["TransitMeasurement", "phase_days", "in_transit_mask", "measure_transit"]
+__all__ = ["TransitMeasurement", "in_transit_mask", "measure_transit", "phase_days"]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m offline_archive",
         description="A local stand-in for the MAST services and S3 buckets the tutorials use. "
-                    f"Data lives in the user's cache directory (override with ${ENV_DIR}).",
+        f"Data lives in the user's cache directory (override with ${ENV_DIR}).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="generate the archive's data (only when missing or out of date)")
@@ -50,11 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         result = build(root, force=args.force, progress=not args.quiet)
         what = "Built" if result.built else "Already current:"
-        print(f"{what} {result.files} files, {result.bytes / 1e6:.1f} MB in {result.path} "
-              f"({result.seconds:.1f} s).")
+        print(
+            f"{what} {result.files} files, {result.bytes / 1e6:.1f} MB in {result.path} "
+            f"({result.seconds:.1f} s)."
+        )
         return 0
     if args.command == "info":
-        state = "current" if is_current(root) else "missing or out of date (run: python -m offline_archive build)"
+        state = (
+            "current" if is_current(root) else "missing or out of date (run: python -m offline_archive build)"
+        )
         print(f"data: {data_dir(root)} ({state})")
         return 0
     try:

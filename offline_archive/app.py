@@ -76,8 +76,13 @@ def create_app(store: DataStore) -> Flask:
         stored = store.get(uri)
         if stored is None:
             return _error(f"File not found: {uri!r} is not a product of this archive.", 404)
-        return send_file(stored.path, as_attachment=True, download_name=PurePosixPath(stored.path).name,
-                         conditional=True, max_age=0)
+        return send_file(
+            stored.path,
+            as_attachment=True,
+            download_name=PurePosixPath(stored.path).name,
+            conditional=True,
+            max_age=0,
+        )
 
     @app.get("/api/v0.1/path_lookup/", host=MAST)
     def path_lookup() -> Response:

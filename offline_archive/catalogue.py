@@ -61,13 +61,21 @@ def _tess_timeseries(target: Target, sector: Sector, cadence_s: int, obsid: int,
     common = (("target", target.key), ("sector", sector.number), ("cadence_s", cadence_s))
     lc_name = f"{stem}-lc.fits" if fast else f"{stem}_lc.fits"
     products = [
-        Product(lc_name, "Light curves", "SCIENCE", "FAST-LC" if fast else "LC", "tess_lc", directory,
-                params=common),
+        Product(
+            lc_name,
+            "Light curves",
+            "SCIENCE",
+            "FAST-LC" if fast else "LC",
+            "tess_lc",
+            directory,
+            params=common,
+        ),
     ]
     if not fast:
         products.append(
-            Product(f"{stem}_tp.fits", "Target pixel files", "SCIENCE", "TP", "tess_tp", directory,
-                    params=common)
+            Product(
+                f"{stem}_tp.fits", "Target pixel files", "SCIENCE", "TP", "tess_tp", directory, params=common
+            )
         )
     if tce:
         products += _dv_products(target, sector.dv_stamp, sector.number, sector.number, run, directory)
@@ -103,20 +111,50 @@ def _tess_timeseries(target: Target, sector: Sector, cadence_s: int, obsid: int,
     )
 
 
-def _dv_products(target: Target, stamp: str, first: int, last: int, run: int, directory: str) -> list[Product]:
+def _dv_products(
+    target: Target, stamp: str, first: int, last: int, run: int, directory: str
+) -> list[Product]:
     """The data-validation files of one DV run (single- or multi-sector)."""
     assert target.tic is not None
     stem = f"{stamp}-s{first:04d}-s{last:04d}-{target.tic:016d}-{run:05d}"
     common = (("target", target.key), ("first_sector", first), ("last_sector", last))
     products = [
-        Product(f"{stem}_dvt.fits", "Data validation time series", "SCIENCE", "DVT", "tess_dvt", directory,
-                params=common),
-        Product(f"{stem}_dvr.pdf", "full data validation report", "SCIENCE", "DVR", "tess_dvr_pdf", directory,
-                params=common),
-        Product(f"{stem}_dvr.xml", "full data validation report (XML)", "SCIENCE", "DVR", "tess_dvr_xml",
-                directory, params=common),
-        Product(f"{stem}_dvm.pdf", "Data validation mini report", "SCIENCE", "DVM", "tess_dvm_pdf", directory,
-                params=common),
+        Product(
+            f"{stem}_dvt.fits",
+            "Data validation time series",
+            "SCIENCE",
+            "DVT",
+            "tess_dvt",
+            directory,
+            params=common,
+        ),
+        Product(
+            f"{stem}_dvr.pdf",
+            "full data validation report",
+            "SCIENCE",
+            "DVR",
+            "tess_dvr_pdf",
+            directory,
+            params=common,
+        ),
+        Product(
+            f"{stem}_dvr.xml",
+            "full data validation report (XML)",
+            "SCIENCE",
+            "DVR",
+            "tess_dvr_xml",
+            directory,
+            params=common,
+        ),
+        Product(
+            f"{stem}_dvm.pdf",
+            "Data validation mini report",
+            "SCIENCE",
+            "DVM",
+            "tess_dvm_pdf",
+            directory,
+            params=common,
+        ),
     ]
     for n in range(1, len(target.planets) + 1):
         products.append(
@@ -133,8 +171,9 @@ def _dv_products(target: Target, stamp: str, first: int, last: int, run: int, di
     return products
 
 
-def _tess_dv_multisector(target: Target, first: int, last: int, stamp: str, run: int, obsid: int,
-                         end_btjd: float) -> Observation:
+def _tess_dv_multisector(
+    target: Target, first: int, last: int, stamp: str, run: int, obsid: int, end_btjd: float
+) -> Observation:
     assert target.tic is not None
     sectors = f"s{first:04d}-s{last:04d}"
     directory = tic_dir(target.tic, sectors)
@@ -253,28 +292,56 @@ def _other(obsid: int, collection: str, instrument: str, filters: str, region: s
            s3: bool = False, target: str | None = None) -> Observation:
     """An observation by another mission with one small science file."""
     ext = {"GALEX": "-nd-int.fits", "SWIFT": "_uw1_sk.fits", "K2": "_lpd-targ.fits"}.get(
-        collection, "_x1d.fits" if dtype == "spectrum" else "_drz.fits")
+        collection, "_x1d.fits" if dtype == "spectrum" else "_drz.fits"
+    )
     filename = obs_id.lower() + ext
     directory = f"{collection.lower()}/public/{obs_id.lower()[:4]}/{obs_id.lower()}" if s3 else ""
     product = Product(
         filename,
-        "K2 target pixel file" if collection == "K2" else
-        f"{collection} calibrated {'spectrum' if dtype == 'spectrum' else 'image'}",
+        "K2 target pixel file"
+        if collection == "K2"
+        else f"{collection} calibrated {'spectrum' if dtype == 'spectrum' else 'image'}",
         "SCIENCE",
         ext.strip("_-.").split(".")[0].upper(),
         "generic_spectrum" if dtype == "spectrum" else "generic_image",
         directory,
-        params=(("collection", collection), ("instrument", instrument), ("filters", filters),
-                ("ra", ra), ("dec", dec), ("mjd", mjd), ("exptime", exptime)),
+        params=(
+            ("collection", collection),
+            ("instrument", instrument),
+            ("filters", filters),
+            ("ra", ra),
+            ("dec", dec),
+            ("mjd", mjd),
+            ("exptime", exptime),
+        ),
     )
     return Observation(
-        obsid=obsid, obs_collection=collection, instrument_name=instrument, project=collection,
-        filters=filters, wavelength_region=region, target_name=target_name, target_classification="STAR",
-        obs_id=obs_id, s_ra=ra, s_dec=dec, dataproduct_type=dtype, calib_level=calib, t_min=mjd,
-        t_max=round(mjd + exptime / 86400.0, 6), t_exptime=exptime, em_min=em[0], em_max=em[1],
-        footprint_deg=footprint_deg, proposal_id=proposal, proposal_pi=pi, proposal_type="GO" if proposal else "",
-        obs_title=title, provenance_name="CALWF3" if instrument.startswith("WFC3") else "",
-        products=(product,), target=target,
+        obsid=obsid,
+        obs_collection=collection,
+        instrument_name=instrument,
+        project=collection,
+        filters=filters,
+        wavelength_region=region,
+        target_name=target_name,
+        target_classification="STAR",
+        obs_id=obs_id,
+        s_ra=ra,
+        s_dec=dec,
+        dataproduct_type=dtype,
+        calib_level=calib,
+        t_min=mjd,
+        t_max=round(mjd + exptime / 86400.0, 6),
+        t_exptime=exptime,
+        em_min=em[0],
+        em_max=em[1],
+        footprint_deg=footprint_deg,
+        proposal_id=proposal,
+        proposal_pi=pi,
+        proposal_type="GO" if proposal else "",
+        obs_title=title,
+        provenance_name="CALWF3" if instrument.startswith("WFC3") else "",
+        products=(product,),
+        target=target,
     )
 
 
@@ -294,17 +361,24 @@ def observations() -> tuple[Observation, ...]:
     obs.append(_tess_timeseries(PI_MEN, SECTORS[27], 20, new_id("TESS"), tce=False))
     for s in (1, 27):
         obs.append(_tess_ffi(PI_MEN, SECTORS[s], new_id("TESS")))
-    obs.append(_tess_dv_multisector(PI_MEN, 1, 13, "tess2019201090000", 253, new_id("TESS"),
-                                    SECTORS[13].end_btjd))
+    obs.append(
+        _tess_dv_multisector(PI_MEN, 1, 13, "tess2019201090000", 253, new_id("TESS"), SECTORS[13].end_btjd)
+    )
 
     # --- TIC 25132999: sectors 1-5, single-sector TCEs in 1 and 3, an old s1-s3 run and the s1-s13 run.
     for s in (1, 2, 3, 4, 5):
         obs.append(_tess_timeseries(TIC_25132999, SECTORS[s], 120, new_id("TESS"), tce=s in (1, 3)))
     obs.append(_tess_ffi(TIC_25132999, SECTORS[1], new_id("TESS")))
-    obs.append(_tess_dv_multisector(TIC_25132999, 1, 3, "tess2018349182737", 192, new_id("TESS"),
-                                    SECTORS[3].end_btjd))
-    obs.append(_tess_dv_multisector(TIC_25132999, 1, 13, "tess2019201090000", 253, new_id("TESS"),
-                                    SECTORS[5].end_btjd))
+    obs.append(
+        _tess_dv_multisector(
+            TIC_25132999, 1, 3, "tess2018349182737", 192, new_id("TESS"), SECTORS[3].end_btjd
+        )
+    )
+    obs.append(
+        _tess_dv_multisector(
+            TIC_25132999, 1, 13, "tess2019201090000", 253, new_id("TESS"), SECTORS[5].end_btjd
+        )
+    )
 
     # --- TIC 214568914: sector 1 2-minute data with a TCE, and the full-frame images around it.
     obs.append(_tess_timeseries(TIC_214568914, SECTORS[1], 120, new_id("TESS"), tce=True))
@@ -313,21 +387,100 @@ def observations() -> tuple[Observation, ...]:
     # --- other missions around Pi Mensae and TIC 25132999
     t = PI_MEN
     obs += [
-        _other(new_id("OTHER"), "HST", "COS/FUV", "G130M", "UV", "PI-MEN", "LDW301010", t.ra, t.dec, "spectrum",
-               58890.41, 2190.0, (90.0, 145.0), 0.0007, "15699", "Garcia Munoz, Antonio",
-               "A Search for the Escaping Atmosphere of pi Men c", s3=True, target=t.key),
-        _other(new_id("OTHER"), "HST", "COS/FUV", "G130M", "UV", "PI-MEN", "LDW302010", t.ra, t.dec, "spectrum",
-               58898.13, 2190.0, (90.0, 145.0), 0.0007, "15699", "Garcia Munoz, Antonio",
-               "A Search for the Escaping Atmosphere of pi Men c", s3=True, target=t.key),
-        _other(new_id("OTHER"), "GALEX", "GALEX", "NUV", "UV", "AIS_343_sg17", "6381787689085698048",
-               *_offset(t.ra, t.dec, 0.21, -0.12), "image", 54011.6, 205.0, (169.3, 300.7), 0.6, target=t.key),
-        _other(new_id("OTHER"), "SWIFT", "UVOT", "UVW1", "UV", "PI MEN", "00013235001", t.ra, t.dec, "image",
-               58977.2, 1521.0, (220.0, 330.0), 0.14, target=t.key),
+        _other(
+            new_id("OTHER"),
+            "HST",
+            "COS/FUV",
+            "G130M",
+            "UV",
+            "PI-MEN",
+            "LDW301010",
+            t.ra,
+            t.dec,
+            "spectrum",
+            58890.41,
+            2190.0,
+            (90.0, 145.0),
+            0.0007,
+            "15699",
+            "Garcia Munoz, Antonio",
+            "A Search for the Escaping Atmosphere of pi Men c",
+            s3=True,
+            target=t.key,
+        ),
+        _other(
+            new_id("OTHER"),
+            "HST",
+            "COS/FUV",
+            "G130M",
+            "UV",
+            "PI-MEN",
+            "LDW302010",
+            t.ra,
+            t.dec,
+            "spectrum",
+            58898.13,
+            2190.0,
+            (90.0, 145.0),
+            0.0007,
+            "15699",
+            "Garcia Munoz, Antonio",
+            "A Search for the Escaping Atmosphere of pi Men c",
+            s3=True,
+            target=t.key,
+        ),
+        _other(
+            new_id("OTHER"),
+            "GALEX",
+            "GALEX",
+            "NUV",
+            "UV",
+            "AIS_343_sg17",
+            "6381787689085698048",
+            *_offset(t.ra, t.dec, 0.21, -0.12),
+            "image",
+            54011.6,
+            205.0,
+            (169.3, 300.7),
+            0.6,
+            target=t.key,
+        ),
+        _other(
+            new_id("OTHER"),
+            "SWIFT",
+            "UVOT",
+            "UVW1",
+            "UV",
+            "PI MEN",
+            "00013235001",
+            t.ra,
+            t.dec,
+            "image",
+            58977.2,
+            1521.0,
+            (220.0, 330.0),
+            0.14,
+            target=t.key,
+        ),
     ]
     t = TIC_25132999
     obs += [
-        _other(new_id("OTHER"), "GALEX", "GALEX", "NUV", "UV", "AIS_211_sg42", "6380309945367547904",
-               *_offset(t.ra, t.dec, -0.3, 0.18), "image", 53702.9, 112.0, (169.3, 300.7), 0.6, target=t.key),
+        _other(
+            new_id("OTHER"),
+            "GALEX",
+            "GALEX",
+            "NUV",
+            "UV",
+            "AIS_211_sg42",
+            "6380309945367547904",
+            *_offset(t.ra, t.dec, -0.3, 0.18),
+            "image",
+            53702.9,
+            112.0,
+            (169.3, 300.7),
+            0.6,
+            target=t.key,
+        ),
     ]
 
     # --- Fomalhaut: coronagraphy and imaging from HST, plus GALEX, around 22h57m39s -29d37m20s.
@@ -346,23 +499,96 @@ def observations() -> tuple[Observation, ...]:
     for obs_id, instrument, filt, mjd, exptime, prop, pi, fp, (dx, dy) in hst:
         ra, dec = _offset(t.ra, t.dec, dx, dy)
         em = (470.0, 720.0) if filt == "F606W" else (695.0, 960.0) if filt == "F814W" else (200.0, 1030.0)
-        obs.append(_other(new_id("OTHER"), "HST", instrument, filt, "OPTICAL" if "IR" not in instrument else
-                          "INFRARED", "FOMALHAUT", obs_id, ra, dec, "image", mjd, exptime, em, fp, prop, pi,
-                          "Fomalhaut's debris belt and its candidate planet", s3=True, target=t.key))
+        obs.append(
+            _other(
+                new_id("OTHER"),
+                "HST",
+                instrument,
+                filt,
+                "OPTICAL" if "IR" not in instrument else "INFRARED",
+                "FOMALHAUT",
+                obs_id,
+                ra,
+                dec,
+                "image",
+                mjd,
+                exptime,
+                em,
+                fp,
+                prop,
+                pi,
+                "Fomalhaut's debris belt and its candidate planet",
+                s3=True,
+                target=t.key,
+            )
+        )
     # A wide-field image next door, and a compact one 40 arcsec away (inside 1', outside a few arcsec).
-    obs.append(_other(new_id("OTHER"), "GALEX", "GALEX", "FUV", "UV", "AIS_229_sg13", "6383864539013382144",
-                      *_offset(t.ra, t.dec, 0.25, 0.31), "image", 53258.7, 95.0, (134.0, 180.6), 0.6,
-                      target=t.key))
+    obs.append(
+        _other(
+            new_id("OTHER"),
+            "GALEX",
+            "GALEX",
+            "FUV",
+            "UV",
+            "AIS_229_sg13",
+            "6383864539013382144",
+            *_offset(t.ra, t.dec, 0.25, 0.31),
+            "image",
+            53258.7,
+            95.0,
+            (134.0, 180.6),
+            0.6,
+            target=t.key,
+        )
+    )
     ra, dec = _offset(t.ra, t.dec, 40.0 / 3600, 0.0)
-    obs.append(_other(new_id("OTHER"), "HST", "STIS/CCD", "50CCD", "OPTICAL", "FOMALHAUT-B-OFFSET", "OD7M02010",
-                      ra, dec, "image", 58422.4, 720.0, (200.0, 1030.0), 0.007, "15219", "Gaspar, Andras",
-                      "Fomalhaut's debris belt and its candidate planet", s3=True, target=t.key))
+    obs.append(
+        _other(
+            new_id("OTHER"),
+            "HST",
+            "STIS/CCD",
+            "50CCD",
+            "OPTICAL",
+            "FOMALHAUT-B-OFFSET",
+            "OD7M02010",
+            ra,
+            dec,
+            "image",
+            58422.4,
+            720.0,
+            (200.0, 1030.0),
+            0.007,
+            "15219",
+            "Gaspar, Andras",
+            "Fomalhaut's debris belt and its candidate planet",
+            s3=True,
+            target=t.key,
+        )
+    )
 
     # --- TRAPPIST-1: K2, HST transit spectroscopy and imaging, some pointings a little away.
     t = TRAPPIST_1
-    obs.append(_other(new_id("OTHER"), "K2", "Kepler", "KEPLER", "OPTICAL", "EPIC 246199087", "ktwo246199087-c12",
-                      t.ra, t.dec, "timeseries", 57739.6, 6976080.0, (420.0, 900.0), 0.01, "GO12046",
-                      "Gillon, Michael", target=t.key))
+    obs.append(
+        _other(
+            new_id("OTHER"),
+            "K2",
+            "Kepler",
+            "KEPLER",
+            "OPTICAL",
+            "EPIC 246199087",
+            "ktwo246199087-c12",
+            t.ra,
+            t.dec,
+            "timeseries",
+            57739.6,
+            6976080.0,
+            (420.0, 900.0),
+            0.01,
+            "GO12046",
+            "Gillon, Michael",
+            target=t.key,
+        )
+    )
     trap = [
         ("IDFI01010", "WFC3/IR", "G141", 57540.1, 4380.0, "14500", "de Wit, Julien", 0.034, (0.0, 0.0)),
         ("IDFI02010", "WFC3/IR", "G141", 57554.6, 4380.0, "14500", "de Wit, Julien", 0.034, (0.0, 0.0)),
@@ -371,13 +597,35 @@ def observations() -> tuple[Observation, ...]:
         ("IDWS01010", "WFC3/IR", "G141", 58381.2, 4380.0, "15304", "de Wit, Julien", 0.034, (0.0, 0.0)),
         ("ODGK01010", "STIS/CCD", "G750L", 57610.8, 2400.0, "14493", "Bourrier, Vincent", 0.0007, (0.0, 0.0)),
         ("IDFI51010", "WFC3/UVIS", "F606W", 57540.3, 600.0, "14500", "de Wit, Julien", 0.020, (0.011, 0.0)),
-        ("ODGK02010", "STIS/CCD", "G750L", 57611.8, 2400.0, "14493", "Bourrier, Vincent", 0.0003,
-         (20.0 / 3600, 0.0)),
-        ("ODGK03010", "STIS/CCD", "MIRVIS", 57611.9, 120.0, "14493", "Bourrier, Vincent", 0.0003,
-         (0.0, 30.0 / 3600)),
+        (
+            "ODGK02010",
+            "STIS/CCD",
+            "G750L",
+            57611.8,
+            2400.0,
+            "14493",
+            "Bourrier, Vincent",
+            0.0003,
+            (20.0 / 3600, 0.0),
+        ),
+        (
+            "ODGK03010",
+            "STIS/CCD",
+            "MIRVIS",
+            57611.9,
+            120.0,
+            "14493",
+            "Bourrier, Vincent",
+            0.0003,
+            (0.0, 30.0 / 3600),
+        ),
     ]
-    bands = {"G141": (1075.0, 1700.0), "G750L": (524.0, 1027.0), "MIRVIS": (200.0, 1030.0),
-             "F606W": (470.0, 720.0)}
+    bands = {
+        "G141": (1075.0, 1700.0),
+        "G750L": (524.0, 1027.0),
+        "MIRVIS": (200.0, 1030.0),
+        "F606W": (470.0, 720.0),
+    }
     for obs_id, instrument, filt, mjd, exptime, prop, pi, fp, (dx, dy) in trap:
         ra, dec = _offset(t.ra, t.dec, dx, dy)
         dtype = "spectrum" if filt.startswith("G") else "image"

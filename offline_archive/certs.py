@@ -78,9 +78,15 @@ def _make_ca(now: dt.datetime) -> tuple[ec.EllipticCurvePrivateKey, x509.Certifi
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=False, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                encipher_only=False, decipher_only=False,
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
@@ -107,9 +113,15 @@ def _make_server_cert(
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-                encipher_only=False, decipher_only=False,
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
@@ -135,7 +147,7 @@ def needs_renewal(files: TlsFiles, now: dt.datetime | None = None) -> bool:
         return True
     if any(p.stat().st_mode & 0o077 for p in paths):  # loosened permissions: start afresh
         return True
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     ca = x509.load_pem_x509_certificate(files.ca_cert.read_bytes())
     return ca.not_valid_after_utc - now < RENEW_BEFORE
 
@@ -161,7 +173,7 @@ def ensure_tls(directory: Path) -> TlsFiles:
     files = tls_files(directory)
     if not needs_renewal(files):
         return files
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     ca_key, ca_cert = _make_ca(now)
     key, cert = _make_server_cert(ca_key, ca_cert, now)
     _write_private(files.server_key, _pem_key(key))

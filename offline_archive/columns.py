@@ -48,63 +48,177 @@ class Column:
 
 
 CAOM_COLUMNS: tuple[Column, ...] = (
-    Column("intentType", "Observation Type", "char", "Whether observation is for science or calibration.",
-           example="Valid values: science, calibration"),
-    Column("obs_collection", "Mission", "char", "Collection", example="E.g. HST, TESS, GALEX, SWIFT, K2",
-           separator=";"),
-    Column("provenance_name", "Provenance Name", "char", "Provenance name, or source of data",
-           example="E.g. SPOC, CALWF3, TESS-SPOC"),
-    Column("instrument_name", "Instrument", "char", "Instrument Name", example="E.g. WFPC2/WFC, UVOT, STIS/CCD"),
-    Column("project", "Project", "char", "Processing project", example="E.g. HST, HLA, EUVE, hlsp_legus",
-           separator=";"),
-    Column("filters", "Filters", "char", "Instrument filters", example="F469N, NUV, FUV, LOW DISP, MIRROR",
-           separator=";"),
-    Column("wavelength_region", "Waveband", "char", "Energy Band", example="EUV, XRAY, OPTICAL", separator=";"),
+    Column(
+        "intentType",
+        "Observation Type",
+        "char",
+        "Whether observation is for science or calibration.",
+        example="Valid values: science, calibration",
+    ),
+    Column(
+        "obs_collection",
+        "Mission",
+        "char",
+        "Collection",
+        example="E.g. HST, TESS, GALEX, SWIFT, K2",
+        separator=";",
+    ),
+    Column(
+        "provenance_name",
+        "Provenance Name",
+        "char",
+        "Provenance name, or source of data",
+        example="E.g. SPOC, CALWF3, TESS-SPOC",
+    ),
+    Column(
+        "instrument_name", "Instrument", "char", "Instrument Name", example="E.g. WFPC2/WFC, UVOT, STIS/CCD"
+    ),
+    Column(
+        "project",
+        "Project",
+        "char",
+        "Processing project",
+        example="E.g. HST, HLA, EUVE, hlsp_legus",
+        separator=";",
+    ),
+    Column(
+        "filters",
+        "Filters",
+        "char",
+        "Instrument filters",
+        example="F469N, NUV, FUV, LOW DISP, MIRROR",
+        separator=";",
+    ),
+    Column(
+        "wavelength_region", "Waveband", "char", "Energy Band", example="EUV, XRAY, OPTICAL", separator=";"
+    ),
     Column("target_name", "Target Name", "char", "Target Name", example="Ex. COMET-67P-CHURYUMOV-GER-UPDATE"),
-    Column("target_classification", "Target Classification", "char", "Type of target",
-           example="Ex. COMET;COMET BEING ORBITED BY THE ROSETTA SPACECRAFT;SOLAR SYSTEM", separator=";"),
-    Column("obs_id", "Observation ID", "char", "Observation identifier, given by mission",
-           example="U24Z0101T, N4QF18030"),
-    Column("s_ra", "RA", "double", "Observation Right Ascension", unit="deg",
-           example="May be displayed in the Portal as hh:mm:ss.sss, but should be searched as decimal"),
-    Column("s_dec", "Dec", "double", "Observation Declination", unit="deg",
-           example="May be displayed in the Portal as hh:mm:ss.sss, but should be searched as decimal"),
-    Column("dataproduct_type", "Product Type", "char", "Type of product",
-           example="Valid values: IMAGE, SPECTRUM, SED, TIMESERIES, VISIBILITY, EVENTLIST, CUBE, CATALOG"),
-    Column("proposal_pi", "Principal Investigator", "char", "Principal investigator's last name",
-           example="Chander, Chu, Malkin"),
-    Column("calib_level", "Calibration Level", "int", "Calibration level",
-           example="0 = raw, 1 = uncalibrated, 2 = calibrated, 3 = science product, 4 = contributed"),
-    Column("t_min", "Start Time", "double", "Observation start datetime", unit="MJD",
-           example="May be displayed in the Portal as YYYY-MM-DD HH:MM, but should be searched as MJD"),
-    Column("t_max", "End Time", "double", "Observation end datetime", unit="MJD",
-           example="May be displayed in the Portal as YYYY-MM-DD HH:MM, but should be searched as MJD"),
+    Column(
+        "target_classification",
+        "Target Classification",
+        "char",
+        "Type of target",
+        example="Ex. COMET;COMET BEING ORBITED BY THE ROSETTA SPACECRAFT;SOLAR SYSTEM",
+        separator=";",
+    ),
+    Column(
+        "obs_id",
+        "Observation ID",
+        "char",
+        "Observation identifier, given by mission",
+        example="U24Z0101T, N4QF18030",
+    ),
+    Column(
+        "s_ra",
+        "RA",
+        "double",
+        "Observation Right Ascension",
+        unit="deg",
+        example="May be displayed in the Portal as hh:mm:ss.sss, but should be searched as decimal",
+    ),
+    Column(
+        "s_dec",
+        "Dec",
+        "double",
+        "Observation Declination",
+        unit="deg",
+        example="May be displayed in the Portal as hh:mm:ss.sss, but should be searched as decimal",
+    ),
+    Column(
+        "dataproduct_type",
+        "Product Type",
+        "char",
+        "Type of product",
+        example="Valid values: IMAGE, SPECTRUM, SED, TIMESERIES, VISIBILITY, EVENTLIST, CUBE, CATALOG",
+    ),
+    Column(
+        "proposal_pi",
+        "Principal Investigator",
+        "char",
+        "Principal investigator's last name",
+        example="Chander, Chu, Malkin",
+    ),
+    Column(
+        "calib_level",
+        "Calibration Level",
+        "int",
+        "Calibration level",
+        example="0 = raw, 1 = uncalibrated, 2 = calibrated, 3 = science product, 4 = contributed",
+    ),
+    Column(
+        "t_min",
+        "Start Time",
+        "double",
+        "Observation start datetime",
+        unit="MJD",
+        example="May be displayed in the Portal as YYYY-MM-DD HH:MM, but should be searched as MJD",
+    ),
+    Column(
+        "t_max",
+        "End Time",
+        "double",
+        "Observation end datetime",
+        unit="MJD",
+        example="May be displayed in the Portal as YYYY-MM-DD HH:MM, but should be searched as MJD",
+    ),
     Column("t_exptime", "Exposure Length", "double", "Exposure time", unit="sec"),
     Column("em_min", "Min. Wavelength", "double", "Minimum Wavelength", unit="nm"),
     Column("em_max", "Max. Wavelength", "double", "Maximum Wavelength", unit="nm"),
-    Column("obs_title", "Observation Title", "char", "Observation description from proposal",
-           example="Age-dating Star Clusters in M101"),
+    Column(
+        "obs_title",
+        "Observation Title",
+        "char",
+        "Observation description from proposal",
+        example="Age-dating Star Clusters in M101",
+    ),
     Column("t_obs_release", "Release Date", "double", "Dataset release date", unit="MJD"),
     Column("proposal_id", "Proposal ID", "char", "Proposal ID"),
-    Column("proposal_type", "Proposal Type", "char", "Type of telescope proposal", example="Eg. GO, GTO, DDT"),
-    Column("sequence_number", "Sequence Number", "int", "Sequence number, e.g. the TESS sector",
-           example="Integer, e.g. 27"),
-    Column("s_region", "s_region", "char", "STC/S Footprint", unit="ICRS Shape",
-           example="Will be ICRS circle or polygon. E.g. CIRCLE ICRS 17.71740689 -58.40043015 0.625"),
+    Column(
+        "proposal_type", "Proposal Type", "char", "Type of telescope proposal", example="Eg. GO, GTO, DDT"
+    ),
+    Column(
+        "sequence_number",
+        "Sequence Number",
+        "int",
+        "Sequence number, e.g. the TESS sector",
+        example="Integer, e.g. 27",
+    ),
+    Column(
+        "s_region",
+        "s_region",
+        "char",
+        "STC/S Footprint",
+        unit="ICRS Shape",
+        example="Will be ICRS circle or polygon. E.g. CIRCLE ICRS 17.71740689 -58.40043015 0.625",
+    ),
     Column("jpegURL", "jpegURL", "char", "Preview Image URL"),
     Column("dataURL", "Data URL", "char", "Data URL"),
     Column("dataRights", "Data Rights", "char", "Data Rights", example="PUBLIC, EXCLUSIVE_ACCESS"),
     Column("mtFlag", "Moving Target", "boolean", "Moving Target Flag"),
     Column("srcDen", "Associated Catalogs", "double", "Number of cataloged objects found in observation"),
-    Column("obsid", "Product Group ID", "long", "Database identifier for obs_id",
-           example="Long integer, e.g. 2007590987"),
-    Column("objID", "Object ID", "long", "Plane ID of observation at given calibration level",
-           example="Long integer, e.g. 2012969445"),
+    Column(
+        "obsid",
+        "Product Group ID",
+        "long",
+        "Database identifier for obs_id",
+        example="Long integer, e.g. 2007590987",
+    ),
+    Column(
+        "objID",
+        "Object ID",
+        "long",
+        "Plane ID of observation at given calibration level",
+        example="Long integer, e.g. 2012969445",
+    ),
 )
 
-DISTANCE = Column("distance", 'Distance (")', "double",
-                  "Angular separation between searched coordinates and the observation's footprint",
-                  unit="arcsec")
+DISTANCE = Column(
+    "distance",
+    'Distance (")',
+    "double",
+    "Angular separation between searched coordinates and the observation's footprint",
+    unit="arcsec",
+)
 
 PRODUCT_COLUMNS: tuple[Column, ...] = (
     Column("obsID", "Product Group ID", "long", "Database identifier for the observation the product is in"),
@@ -115,7 +229,9 @@ PRODUCT_COLUMNS: tuple[Column, ...] = (
     Column("type", "Type", "char", "S = science, C = calibration"),
     Column("dataURI", "Data URI", "char", "Data access URI of the file"),
     Column("productType", "Product Type", "char", "SCIENCE, CALIBRATION, AUXILIARY, PREVIEW, INFO"),
-    Column("productGroupDescription", "Product Group", "char", "Product group, e.g. Minimum Recommended Products"),
+    Column(
+        "productGroupDescription", "Product Group", "char", "Product group, e.g. Minimum Recommended Products"
+    ),
     Column("productSubGroupDescription", "Product Subgroup", "char", "Product subgroup, e.g. LC, TP, DVT"),
     Column("productDocumentationURL", "Product Documentation", "char", "Documentation URL"),
     Column("project", "Project", "char", "Processing project"),
@@ -123,7 +239,9 @@ PRODUCT_COLUMNS: tuple[Column, ...] = (
     Column("proposal_id", "Proposal ID", "char", "Proposal ID"),
     Column("productFilename", "Filename", "char", "File name"),
     Column("size", "Size", "int", "File size in bytes", unit="bytes"),
-    Column("parent_obsid", "Parent Product Group ID", "long", "Database identifier of the parent observation"),
+    Column(
+        "parent_obsid", "Parent Product Group ID", "long", "Database identifier of the parent observation"
+    ),
     Column("dataRights", "Data Rights", "char", "Data Rights"),
     Column("calib_level", "Calibration Level", "int", "Calibration level"),
     Column("filters", "Filters", "char", "Instrument filters"),
@@ -142,4 +260,6 @@ def columns_config(columns: tuple[Column, ...]) -> dict[str, dict[str, object]]:
 
 def fields(columns: tuple[Column, ...]) -> list[dict[str, str]]:
     """The ``fields`` list of a result table (``_selected_`` last, as the portal does)."""
-    return [{"name": c.name, "type": c.result_type} for c in columns] + [{"name": "_selected_", "type": "boolean"}]
+    return [{"name": c.name, "type": c.result_type} for c in columns] + [
+        {"name": "_selected_", "type": "boolean"}
+    ]

@@ -35,9 +35,20 @@ class ServiceError(Exception):
 
 def error_result(msg: str) -> dict[str, object]:
     """The portal's error shape (astroquery raises ``RemoteServiceError(msg)`` on it)."""
-    return {"status": "ERROR", "msg": msg, "fields": [], "data": [],
-            "paging": {"page": 1, "pageSize": 0, "pagesFiltered": 0, "rows": 0, "rowsFiltered": 0,
-                       "rowsTotal": 0}}
+    return {
+        "status": "ERROR",
+        "msg": msg,
+        "fields": [],
+        "data": [],
+        "paging": {
+            "page": 1,
+            "pageSize": 0,
+            "pagesFiltered": 0,
+            "rows": 0,
+            "rowsFiltered": 0,
+            "rowsTotal": 0,
+        },
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -133,7 +144,9 @@ def _filter(spec: object) -> Callable[[dict[str, object]], bool]:
         ranges = []
         for v in values:
             if not isinstance(v, dict) or "min" not in v or "max" not in v:
-                raise ServiceError(f"{column.name} is continuous: give its values as {{'min': .., 'max': ..}}.")
+                raise ServiceError(
+                    f"{column.name} is continuous: give its values as {{'min': .., 'max': ..}}."
+                )
             ranges.append((_number(v["min"], f"{column.name} min"), _number(v["max"], f"{column.name} max")))
 
         def match_range(row: dict[str, object]) -> bool:
@@ -173,29 +186,47 @@ def _select_columns(spec: object, base: tuple[Column, ...]) -> tuple[Column, ...
     return tuple(_column(name.strip(), base) for name in spec.split(",") if name.strip())
 
 
-def _table(rows: list[dict[str, object]], columns: tuple[Column, ...] | None, pagesize: int,
-           page: int) -> dict[str, object]:
+def _table(
+    rows: list[dict[str, object]], columns: tuple[Column, ...] | None, pagesize: int, page: int
+) -> dict[str, object]:
     if columns is None:
-        return {"status": "COMPLETE", "msg": "", "fields": [{"name": "Column1", "type": "string"}],
-                "data": [{"Column1": len(rows)}],
-                "paging": {"page": 1, "pageSize": 1, "pagesFiltered": 1, "rows": 1, "rowsFiltered": 1,
-                           "rowsTotal": 1}}
+        return {
+            "status": "COMPLETE",
+            "msg": "",
+            "fields": [{"name": "Column1", "type": "string"}],
+            "data": [{"Column1": len(rows)}],
+            "paging": {
+                "page": 1,
+                "pageSize": 1,
+                "pagesFiltered": 1,
+                "rows": 1,
+                "rowsFiltered": 1,
+                "rowsTotal": 1,
+            },
+        }
     total = len(rows)
     pages = max(1, math.ceil(total / pagesize))
-    chunk = rows[(page - 1) * pagesize: page * pagesize]
+    chunk = rows[(page - 1) * pagesize : page * pagesize]
     data = [{c.name: row.get(c.name) for c in columns} | {"_selected_": None} for row in chunk]
     return {
         "status": "COMPLETE",
         "msg": "",
         "fields": fields(columns),
         "data": data,
-        "paging": {"page": page, "pageSize": pagesize, "pagesFiltered": pages, "rows": len(data),
-                   "rowsFiltered": total, "rowsTotal": total},
+        "paging": {
+            "page": page,
+            "pageSize": pagesize,
+            "pagesFiltered": pages,
+            "rows": len(data),
+            "rowsFiltered": total,
+            "rowsTotal": total,
+        },
     }
 
 
-def _caom_rows(params: dict[str, object], position: tuple[float, float, float] | None,
-               with_filters: bool) -> list[dict[str, object]]:
+def _caom_rows(
+    params: dict[str, object], position: tuple[float, float, float] | None, with_filters: bool
+) -> list[dict[str, object]]:
     filters = params.get("filters", []) if with_filters else []
     if not isinstance(filters, list):
         raise ServiceError("'filters' must be a list.")
@@ -275,17 +306,26 @@ def invoke(request: dict[str, object], store: DataStore) -> dict[str, object]:
             return caom_query(service, params, pagesize, page)
         if service == "Mast.Caom.Products":
             obsid = params.get("obsid")
-            ids = obsid.split(",") if isinstance(obsid, str) else [str(x) for x in obsid] \
-                if isinstance(obsid, list) else None
+            ids = (
+                obsid.split(",")
+                if isinstance(obsid, str)
+                else [str(x) for x in obsid]
+                if isinstance(obsid, list)
+                else None
+            )
             if not ids:
-                raise ServiceError("Mast.Caom.Products needs params.obsid: one or more comma-separated obsids.")
+                raise ServiceError(
+                    "Mast.Caom.Products needs params.obsid: one or more comma-separated obsids."
+                )
             return _table(product_rows(ids, store), PRODUCT_COLUMNS, pagesize, page)
     except ServiceError as exc:
         if exc.status != 200:
             raise
         return error_result(exc.msg)
-    return error_result(f"Unknown service: '{service}'. This offline archive answers "
-                        f"{', '.join(CAOM_SERVICES + ('Mast.Caom.Products',))}.")
+    return error_result(
+        f"Unknown service: '{service}'. This offline archive answers "
+        f"{', '.join(CAOM_SERVICES + ('Mast.Caom.Products',))}."
+    )
 
 
 def column_config(config_id: str) -> dict[str, object]:
@@ -306,15 +346,44 @@ def _resolver_entries(name: str, target: Target) -> list[dict[str, object]]:
     search = name.lower()
     entries: list[dict[str, object]] = []
     if target.tic and search.replace(" ", "").startswith("tic"):
-        entries.append({"searchString": search, "resolver": "TIC", "cached": False, "resolverTime": 2,
-                        "searchRadius": 0.000333, "canonicalName": f"TIC {target.tic}",
-                        "ra": target.ra, "decl": target.dec})
-    entries.append({"searchString": search, "resolver": "SIMBAD", "cached": True, "resolverTime": 11,
-                    "searchRadius": -1.0, "canonicalName": target.canonical_name, "ra": target.ra,
-                    "decl": target.dec, "objectType": target.object_type})
-    entries.append({"searchString": search, "resolver": "NED", "cached": True, "resolverTime": 14,
-                    "searchRadius": -1.0, "canonicalName": target.aliases[0].upper(), "ra": target.ra,
-                    "decl": target.dec, "objectType": "*"})
+        entries.append(
+            {
+                "searchString": search,
+                "resolver": "TIC",
+                "cached": False,
+                "resolverTime": 2,
+                "searchRadius": 0.000333,
+                "canonicalName": f"TIC {target.tic}",
+                "ra": target.ra,
+                "decl": target.dec,
+            }
+        )
+    entries.append(
+        {
+            "searchString": search,
+            "resolver": "SIMBAD",
+            "cached": True,
+            "resolverTime": 11,
+            "searchRadius": -1.0,
+            "canonicalName": target.canonical_name,
+            "ra": target.ra,
+            "decl": target.dec,
+            "objectType": target.object_type,
+        }
+    )
+    entries.append(
+        {
+            "searchString": search,
+            "resolver": "NED",
+            "cached": True,
+            "resolverTime": 14,
+            "searchRadius": -1.0,
+            "canonicalName": target.aliases[0].upper(),
+            "ra": target.ra,
+            "decl": target.dec,
+            "objectType": "*",
+        }
+    )
     return entries
 
 
@@ -344,4 +413,3 @@ def path_lookup(uris: list[str], store: DataStore) -> dict[str, dict[str, object
         else:
             answer[uri] = {"status_code": 404, "path": None}
     return answer
-

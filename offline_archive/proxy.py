@@ -62,9 +62,16 @@ def _respond(status: int, reason: bytes, body: str) -> bytes:
     conn.receive_data(b"GET / HTTP/1.1\r\nHost: proxy\r\n\r\n")
     conn.next_event()
     payload = body.encode()
-    head = h11.Response(status_code=status, reason=reason, headers=[
-        ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(payload))),
-        ("Connection", "close"), ("X-Offline-Archive", "refused")])
+    head = h11.Response(
+        status_code=status,
+        reason=reason,
+        headers=[
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(payload))),
+            ("Connection", "close"),
+            ("X-Offline-Archive", "refused"),
+        ],
+    )
     return conn.send(head) + conn.send(h11.Data(data=payload)) + conn.send(h11.EndOfMessage())
 
 
@@ -92,8 +99,11 @@ class ArchiveProxy:
             conn.receive_data(head)
             event = conn.next_event()
             if not isinstance(event, h11.Request):
-                writer.write(_respond(400, b"Bad Request", "The offline archive's proxy could not parse "
-                                                          "the request.\n"))
+                writer.write(
+                    _respond(
+                        400, b"Bad Request", "The offline archive's proxy could not parse the request.\n"
+                    )
+                )
                 return
             kind, host = route(event.method, event.target)
             if kind is None:
@@ -105,34 +115,54 @@ class ArchiveProxy:
             else:
                 upstream_writer.write(head)
             await writer.drain()
-            tasks = [asyncio.ensure_future(_pipe(reader, upstream_writer)),
-                     asyncio.ensure_future(_pipe(up_reader, writer))]
+            tasks = [
+                asyncio.ensure_future(_pipe(reader, upstream_writer)),
+                asyncio.ensure_future(_pipe(up_reader, writer)),
+            ]
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in tasks:
                 task.cancel()
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError,
-                h11.RemoteProtocolError, ConnectionError, OSError, ValueError):
+        except (
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+            TimeoutError,
+            h11.RemoteProtocolError,
+            ConnectionError,
+            OSError,
+            ValueError,
+        ):
             with contextlib.suppress(ConnectionError, OSError, RuntimeError):
-                writer.write(_respond(400, b"Bad Request", "The offline archive's proxy rejected a malformed "
-                                                          "or oversized request head.\n"))
+                writer.write(
+                    _respond(
+                        400,
+                        b"Bad Request",
+                        "The offline archive's proxy rejected a malformed or oversized request head.\n",
+                    )
+                )
         finally:
             for w in (writer, upstream_writer):
                 if w is not None:
                     with contextlib.suppress(ConnectionError, OSError, RuntimeError):
                         w.close()
 
+    async def _close_server(self) -> None:
+        self._server.close()
+        await self._server.wait_closed()
+
     def start(self) -> int:
         """Start listening on 127.0.0.1; returns the port."""
         self._thread.start()
         future = asyncio.run_coroutine_threadsafe(
-            asyncio.start_server(self._handle, "127.0.0.1", 0, limit=MAX_HEAD), self._loop)
+            asyncio.start_server(self._handle, "127.0.0.1", 0, limit=MAX_HEAD), self._loop
+        )
         self._server = future.result(timeout=10)
         self.port = self._server.sockets[0].getsockname()[1]
         return self.port
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.close()
-            asyncio.run_coroutine_threadsafe(self._server.wait_closed(), self._loop).result(timeout=5)
+            # Close on the loop's own thread: asyncio objects are not thread-safe, and a connection
+            # finishing on the loop while close() ran here could wake the server's waiters twice.
+            asyncio.run_coroutine_threadsafe(self._close_server(), self._loop).result(timeout=5)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)

@@ -62,4 +62,35 @@ def test_lock_holds_the_same_pins() -> None:
             locked[canonicalize_name(match.group(1))] = match.group(3)
     for name, version in _pins(_pyproject()["project"]["dependencies"]).items():
         assert locked.get(name) == version, (
-            f"requirements.lock has {name}=={locked.get(name)}, pyproject.toml {version}")
+            f"requirements.lock has {name}=={locked.get(name)}, pyproject.toml {version}"
+        )
+
+
+def test_binder_adds_only_the_suite_itself_on_top_of_the_pins() -> None:
+    """postBuild installs the suite's packages without dependencies (the pins come from environment.yml)."""
+    post_build = ROOT / "binder" / "postBuild"
+    assert post_build.stat().st_mode & 0o111, "binder/postBuild must be executable"
+    commands = [
+        line.strip()
+        for line in post_build.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    installs = [c for c in commands if "pip install" in c]
+    assert installs == ["python -m pip install --no-deps -e ."]
+    assert not (ROOT / "binder" / "requirements.txt").exists(), "Binder would ignore environment.yml"
+
+
+def test_the_new_tools_are_pinned_everywhere() -> None:
+    pins = _pins(_pyproject()["project"]["dependencies"])
+    for name in ("sphinx", "myst-nb", "sphinx-book-theme", "playwright", "nbstripout", "pre-commit", "ruff"):
+        assert name in pins, f"{name} is not pinned in pyproject.toml"
+
+
+def test_pre_commit_hooks_use_the_pinned_versions() -> None:
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert {"ruff-check", "ruff-format", "nbstripout"} <= set(hooks)
+    assert "jupyter" in hooks["ruff-check"]["types_or"] and "jupyter" in hooks["ruff-format"]["types_or"]
+    pins = _pins(_pyproject()["project"]["dependencies"])
+    for hook in hooks.values():
+        assert _pins(hook.get("additional_dependencies", [])).items() <= pins.items(), hook["id"]

@@ -2,7 +2,8 @@
 
 Used by ``make run`` (inside ``python -m offline_archive exec``, so the kernels talk to the
 offline archive) and by the benchmarks.  Exits non-zero if any notebook fails; the others
-still run, so one failure does not hide another.
+still run, so one failure does not hide another.  ``--junit`` also writes a JUnit XML report,
+one test case per notebook, which ``make test-latest`` reads with the test suite's reports.
 """
 
 from __future__ import annotations
@@ -11,27 +12,29 @@ import argparse
 import json
 import sys
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
 
 CELL_TIMEOUT_S = 600
 
 
 def execute(path: Path, output: Path) -> tuple[float, str | None]:
-    """Execute one notebook in its own directory; returns (seconds, error or None)."""
+    """Execute one notebook in its own directory; returns (seconds, the error's full text or None)."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     start = time.perf_counter()
     error = None
     try:
         client.execute()
-    except CellExecutionError as exc:
-        error = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        error = str(exc).strip() or repr(exc)
     seconds = time.perf_counter() - start
     output.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, output / path.name)
@@ -40,21 +43,38 @@ def execute(path: Path, output: Path) -> tuple[float, str | None]:
     return seconds, error
 
 
+def write_junit(path: Path, results: dict[str, tuple[float, str | None]]) -> None:
+    """A JUnit XML report of the run: one test case per notebook, failed ones with their traceback."""
+    failures = sum(error is not None for _, error in results.values())
+    suite = ET.Element("testsuite", name="run_notebooks", tests=str(len(results)), failures=str(failures))
+    for name, (seconds, error) in results.items():
+        case = ET.SubElement(suite, "testcase", classname="run_notebooks", name=name, time=f"{seconds:.2f}")
+        if error is not None:
+            ET.SubElement(case, "failure", message=error.splitlines()[-1]).text = error
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(suite).write(path, encoding="unicode")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--output", type=Path, default=Path("build"))
+    parser.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
     args = parser.parse_args(argv)
     times: dict[str, float] = {}
+    results: dict[str, tuple[float, str | None]] = {}
     failures: list[str] = []
     for path in args.notebooks:
         seconds, error = execute(path.resolve(), args.output)
         times[path.stem] = round(seconds, 2)
-        status = "ok" if error is None else f"FAILED: {error}"
+        results[path.name] = (seconds, error)
+        status = "ok" if error is None else f"FAILED: {error.splitlines()[-1]}"
         print(f"{path.name:45s} {seconds:6.1f} s  {status}", flush=True)
         if error is not None:
             failures.append(path.name)
     (args.output / "notebook_times.json").write_text(json.dumps(times, indent=1))
+    if args.junit:
+        write_junit(args.junit, results)
     print(f"\nExecuted notebooks and their HTML are in {args.output.resolve()}/")
     if failures:
         print(f"{len(failures)} notebook(s) failed: {', '.join(failures)}", file=sys.stderr)

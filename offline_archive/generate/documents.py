@@ -243,25 +243,39 @@ def write_dvs_pdf(observation: Observation, product: Product, path: Path) -> Non
 
 
 def _parameter(parent: ET.Element, name: str, value: float, uncertainty: float, unit: str) -> None:
-    ET.SubElement(parent, f"{{{DV_NAMESPACE}}}modelParameter", name=name, value=f"{value:.10g}",
-                  uncertainty=f"{uncertainty:.3g}", unit=unit, fitted="true")
+    ET.SubElement(
+        parent,
+        f"{{{DV_NAMESPACE}}}modelParameter",
+        name=name,
+        value=f"{value:.10g}",
+        uncertainty=f"{uncertainty:.3g}",
+        unit=unit,
+        fitted="true",
+    )
 
 
 def dv_report_xml(run: DvRun) -> ET.Element:
     """The XML DV report of a run: target, searched sectors and every TCE's fitted parameters."""
     ns = f"{{{DV_NAMESPACE}}}"
     target = run.target
-    root = ET.Element(f"{ns}dvTargetResults", ticId=str(target.tic), startSector=str(run.first),
-                      endSector=str(run.last), sectorsObserved=",".join(map(str, run.series.sectors)),
-                      pipelineRun=str(run.pipeline_run), planetCandidateCount=str(len(run.tces)))
+    root = ET.Element(
+        f"{ns}dvTargetResults",
+        ticId=str(target.tic),
+        startSector=str(run.first),
+        endSector=str(run.last),
+        sectorsObserved=",".join(map(str, run.series.sectors)),
+        pipelineRun=str(run.pipeline_run),
+        planetCandidateCount=str(len(run.tces)),
+    )
     star = ET.SubElement(root, f"{ns}target", ra=f"{target.ra:.6f}", dec=f"{target.dec:.6f}")
     stellar = (("tessMag", target.tmag), ("effectiveTemp", target.teff), ("radius", target.radius_rsun))
     for name, value in stellar:
         if value is not None:
             ET.SubElement(star, f"{ns}{name}", value=f"{value:g}")
     for tce in run.tces:
-        planet = ET.SubElement(root, f"{ns}planetResults", planetNumber=str(tce.number),
-                               tceName=f"TCE_{tce.number}")
+        planet = ET.SubElement(
+            root, f"{ns}planetResults", planetNumber=str(tce.number), tceName=f"TCE_{tce.number}"
+        )
         fit = ET.SubElement(planet, f"{ns}allTransitsFit", transitSnr=f"{tce.snr:.2f}")
         params = ET.SubElement(fit, f"{ns}modelParameters")
         rel = 1.0 / max(tce.snr, 1.0)
@@ -273,8 +287,12 @@ def dv_report_xml(run: DvRun) -> ET.Element:
         if tce.radius_earth is not None:
             radius = tce.radius_earth
             _parameter(params, "planetRadiusEarthRadii", radius, radius * rel, "Earth radii")
-        ET.SubElement(planet, f"{ns}planetCandidate", maxMultipleEventSigma=f"{tce.snr:.2f}",
-                      observedTransitCount=str(tce.transits))
+        ET.SubElement(
+            planet,
+            f"{ns}planetCandidate",
+            maxMultipleEventSigma=f"{tce.snr:.2f}",
+            observedTransitCount=str(tce.transits),
+        )
     return root
 
 

@@ -25,9 +25,23 @@ PIXEL_SCALE_ARCSEC = {"HST": 0.05, "GALEX": 1.5, "SWIFT": 1.0, "K2": 3.98}
 TELESCOPE = {"K2": "Kepler"}
 #: Lines drawn in the spectra: (rest wavelength in Angstrom, relative strength); emission below 3000 A.
 SPECTRAL_LINES = (
-    (1215.67, 6.0), (1238.82, 0.8), (1302.17, 1.5), (1334.53, 1.8), (1393.76, 1.2), (1402.77, 0.8),
-    (1548.19, 1.5), (2796.35, 2.5), (2803.53, 2.0), (4861.35, 0.35), (5889.95, 0.3), (5895.92, 0.25),
-    (6562.79, 0.4), (8542.09, 0.3), (8662.14, 0.25), (11400.0, 0.15), (13800.0, 0.2),
+    (1215.67, 6.0),
+    (1238.82, 0.8),
+    (1302.17, 1.5),
+    (1334.53, 1.8),
+    (1393.76, 1.2),
+    (1402.77, 0.8),
+    (1548.19, 1.5),
+    (2796.35, 2.5),
+    (2803.53, 2.0),
+    (4861.35, 0.35),
+    (5889.95, 0.3),
+    (5895.92, 0.25),
+    (6562.79, 0.4),
+    (8542.09, 0.3),
+    (8662.14, 0.25),
+    (11400.0, 0.15),
+    (13800.0, 0.2),
 )
 
 
@@ -92,8 +106,10 @@ def _image_wcs(header: fits.Header, ra: float, dec: float, scale_arcsec: float) 
     """A north-up TAN WCS with the pointing at the centre of the frame."""
     centre = (IMAGE_SIZE + 1) / 2.0
     header["WCSAXES"] = 2
-    for axis, ctype, crval, cdelt in ((1, "RA---TAN", ra, -scale_arcsec / 3600.0),
-                                      (2, "DEC--TAN", dec, scale_arcsec / 3600.0)):
+    for axis, ctype, crval, cdelt in (
+        (1, "RA---TAN", ra, -scale_arcsec / 3600.0),
+        (2, "DEC--TAN", dec, scale_arcsec / 3600.0),
+    ):
         header[f"CTYPE{axis}"] = ctype
         header[f"CRPIX{axis}"] = centre
         header[f"CRVAL{axis}"] = crval
@@ -119,7 +135,7 @@ def write_image(observation: Observation, product: Product, path: Path) -> None:
     centre = (IMAGE_SIZE - 1) / 2.0 + rng.uniform(-0.5, 0.5, 2)
     star = 500.0 * np.exp(-((x - centre[0]) ** 2 + (y - centre[1]) ** 2) / (2.0 * 1.8**2))
     sky = 2.0 + 0.3 * rng.standard_normal((IMAGE_SIZE, IMAGE_SIZE))
-    image = (star + sky + np.sqrt(star / max(header["EXPTIME"], 1.0)) * rng.standard_normal(star.shape))
+    image = star + sky + np.sqrt(star / max(header["EXPTIME"], 1.0)) * rng.standard_normal(star.shape)
     collection = str(product.param("collection", observation.obs_collection))
     _image_wcs(header, header["RA_TARG"], header["DEC_TARG"], PIXEL_SCALE_ARCSEC.get(collection, 1.0))
     header["BUNIT"] = ("COUNTS/S", "brightness units")
@@ -154,10 +170,13 @@ def write_spectrum(observation: Observation, product: Product, path: Path) -> No
     wavelength = np.linspace(observation.em_min * 10.0, observation.em_max * 10.0, SPECTRUM_POINTS)
     flux, error = _spectrum(wavelength, _rng(product.filename))
     unit = "erg/s/cm**2/Angstrom"
-    table = fits.BinTableHDU.from_columns([
-        fits.Column("WAVELENGTH", "D", "Angstrom", array=wavelength),
-        fits.Column("FLUX", "E", unit, array=flux),
-        fits.Column("ERROR", "E", unit, array=error),
-    ], name="SCI")
+    table = fits.BinTableHDU.from_columns(
+        [
+            fits.Column("WAVELENGTH", "D", "Angstrom", array=wavelength),
+            fits.Column("FLUX", "E", unit, array=flux),
+            fits.Column("ERROR", "E", unit, array=error),
+        ],
+        name="SCI",
+    )
     primary = fits.PrimaryHDU(header=primary_header(observation, product))
     fits.HDUList([primary, table]).writeto(path, overwrite=True)

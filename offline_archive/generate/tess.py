@@ -163,8 +163,9 @@ def quality_events(target: Target | str, sector: Sector | int) -> list[tuple[flo
     return events
 
 
-def quality_flags(target: Target | str, sector: Sector | int, times: np.ndarray,
-                  cadence_s: float) -> np.ndarray:
+def quality_flags(
+    target: Target | str, sector: Sector | int, times: np.ndarray, cadence_s: float
+) -> np.ndarray:
     """QUALITY of each cadence: the bits of every event that overlaps the cadence's exposure.
 
     Parameters
@@ -315,50 +316,60 @@ def placement(target: Target, sector: Sector) -> Placement:
 
 def _primary_header(target: Target, creator: str, data_end_btjd: float) -> fits.Header:
     """Primary-header cards common to every SPOC file of a target."""
-    return _cards(fits.Header(), [
-        ("EXTNAME", "PRIMARY", "name of extension"),
-        ("ORIGIN", "NASA/Ames", "institution responsible for creating this file"),
-        ("DATE", file_date(data_end_btjd), "file creation date."),
-        ("CREATOR", creator, "pipeline job and program used"),
-        ("PROCVER", SPOC_VERSION, "SW version"),
-        ("FILEVER", "1.0", "file format version"),
-        ("TIMVERSN", "OGIP/93-003", "OGIP memo number for file format"),
-        ("TELESCOP", "TESS", "telescope"),
-        ("INSTRUME", "TESS Photometer", "detector type"),
-        ("OBJECT", f"TIC {target.tic}", "string version of target id"),
-        ("TICID", target.tic, "unique tess target identifier"),
-    ])
+    return _cards(
+        fits.Header(),
+        [
+            ("EXTNAME", "PRIMARY", "name of extension"),
+            ("ORIGIN", "NASA/Ames", "institution responsible for creating this file"),
+            ("DATE", file_date(data_end_btjd), "file creation date."),
+            ("CREATOR", creator, "pipeline job and program used"),
+            ("PROCVER", SPOC_VERSION, "SW version"),
+            ("FILEVER", "1.0", "file format version"),
+            ("TIMVERSN", "OGIP/93-003", "OGIP memo number for file format"),
+            ("TELESCOP", "TESS", "telescope"),
+            ("INSTRUME", "TESS Photometer", "detector type"),
+            ("OBJECT", f"TIC {target.tic}", "string version of target id"),
+            ("TICID", target.tic, "unique tess target identifier"),
+        ],
+    )
 
 
 def _target_cards(header: fits.Header, target: Target) -> fits.Header:
     """Position and stellar parameters of the target (missing ones are left out)."""
-    return _cards(header, [
-        ("RADESYS", "ICRS", "reference frame of celestial coordinates"),
-        ("RA_OBJ", target.ra, "[deg] right ascension"),
-        ("DEC_OBJ", target.dec, "[deg] declination"),
-        ("EQUINOX", 2000.0, "equinox of celestial coordinate system"),
-        ("TESSMAG", target.tmag, "[mag] TESS magnitude"),
-        ("TEFF", target.teff, "[K] Effective temperature"),
-        ("RADIUS", target.radius_rsun, "[solar radii] stellar radius"),
-        ("TICVER", 8, "TICVER"),
-    ])
+    return _cards(
+        header,
+        [
+            ("RADESYS", "ICRS", "reference frame of celestial coordinates"),
+            ("RA_OBJ", target.ra, "[deg] right ascension"),
+            ("DEC_OBJ", target.dec, "[deg] declination"),
+            ("EQUINOX", 2000.0, "equinox of celestial coordinate system"),
+            ("TESSMAG", target.tmag, "[mag] TESS magnitude"),
+            ("TEFF", target.teff, "[K] Effective temperature"),
+            ("RADIUS", target.radius_rsun, "[solar radii] stellar radius"),
+            ("TICVER", 8, "TICVER"),
+        ],
+    )
 
 
-def _sector_primary(target: Target, sector: Sector, creator: str, times: np.ndarray,
-                    cadence_s: float) -> fits.PrimaryHDU:
+def _sector_primary(
+    target: Target, sector: Sector, creator: str, times: np.ndarray, cadence_s: float
+) -> fits.PrimaryHDU:
     """Primary HDU of a light curve or target pixel file."""
     where = placement(target, sector)
     step = cadence_s / 86400.0
     header = _primary_header(target, creator, sector.end_btjd)
-    _cards(header, [
-        ("TSTART", float(times[0] - step / 2), "observation start time in TJD"),
-        ("TSTOP", float(times[-1] + step / 2), "observation stop time in TJD"),
-        ("DATE-OBS", btjd_to_iso(times[0] - step / 2), "TSTART as UTC calendar date"),
-        ("DATE-END", btjd_to_iso(times[-1] + step / 2), "TSTOP as UTC calendar date"),
-        ("SECTOR", sector.number, "Observing sector"),
-        ("CAMERA", where.camera, "Camera number"),
-        ("CCD", where.ccd, "CCD chip number"),
-    ])
+    _cards(
+        header,
+        [
+            ("TSTART", float(times[0] - step / 2), "observation start time in TJD"),
+            ("TSTOP", float(times[-1] + step / 2), "observation stop time in TJD"),
+            ("DATE-OBS", btjd_to_iso(times[0] - step / 2), "TSTART as UTC calendar date"),
+            ("DATE-END", btjd_to_iso(times[-1] + step / 2), "TSTOP as UTC calendar date"),
+            ("SECTOR", sector.number, "Observing sector"),
+            ("CAMERA", where.camera, "Camera number"),
+            ("CCD", where.ccd, "CCD chip number"),
+        ],
+    )
     return fits.PrimaryHDU(header=_target_cards(header, target))
 
 
@@ -367,72 +378,97 @@ def _time_cards(header: fits.Header, target: Target, times: np.ndarray, cadence_
     step = cadence_s / 86400.0
     tstart, tstop = float(times[0] - step / 2), float(times[-1] + step / 2)
     num_frames = max(round(cadence_s / FRAME_TIME_S), 1)
-    return _cards(header, [
-        ("TELESCOP", "TESS", "telescope"),
-        ("INSTRUME", "TESS Photometer", "detector type"),
-        ("OBJECT", f"TIC {target.tic}", "string version of target id"),
-        ("TICID", target.tic, "unique tess target identifier"),
-        ("RADESYS", "ICRS", "reference frame of celestial coordinates"),
-        ("RA_OBJ", target.ra, "[deg] right ascension"),
-        ("DEC_OBJ", target.dec, "[deg] declination"),
-        ("EXPOSURE", times.size * step * DEADC, "[d] time on source"),
-        ("TIMEREF", "SOLARSYSTEM", "barycentric correction applied to times"),
-        ("TASSIGN", "SPACECRAFT", "where time is assigned"),
-        ("TIMESYS", "TDB", "time system is Barycentric Dynamical Time (TDB)"),
-        ("BJDREFI", 2457000, "integer part of BTJD reference date"),
-        ("BJDREFF", 0.0, "fraction of the day in BTJD reference date"),
-        ("TIMEUNIT", "d", "time unit for TIME, TSTART and TSTOP"),
-        ("TELAPSE", tstop - tstart, "[d] TSTOP - TSTART"),
-        ("LIVETIME", (tstop - tstart) * DEADC, "[d] TELAPSE multiplied by DEADC"),
-        ("TSTART", tstart, "observation start time in BTJD"),
-        ("TSTOP", tstop, "observation stop time in BTJD"),
-        ("DATE-OBS", btjd_to_iso(tstart), "TSTART as UTC calendar date"),
-        ("DATE-END", btjd_to_iso(tstop), "TSTOP as UTC calendar date"),
-        ("DEADC", DEADC, "deadtime correction"),
-        ("TIMEPIXR", 0.5, "bin time beginning=0 middle=0.5 end=1"),
-        ("TIERRELA", 1.16e-05, "[d] relative time error"),
-        ("INT_TIME", INT_TIME_S * DEADC, "[s] photon accumulation time per frame"),
-        ("READTIME", 0.02, "[s] readout time per frame"),
-        ("FRAMETIM", FRAME_TIME_S, "[s] frame time (INT_TIME + READTIME)"),
-        ("NUM_FRM", num_frames, "number of frames per time stamp"),
-        ("TIMEDEL", step, "[d] time resolution of data"),
-        ("BACKAPP", True, "background is subtracted"),
-        ("DEADAPP", True, "deadtime applied"),
-        ("VIGNAPP", True, "vignetting or collimator correction applied"),
-        ("GAINA", GAIN, "[electrons/count] CCD output A gain"),
-    ])
+    return _cards(
+        header,
+        [
+            ("TELESCOP", "TESS", "telescope"),
+            ("INSTRUME", "TESS Photometer", "detector type"),
+            ("OBJECT", f"TIC {target.tic}", "string version of target id"),
+            ("TICID", target.tic, "unique tess target identifier"),
+            ("RADESYS", "ICRS", "reference frame of celestial coordinates"),
+            ("RA_OBJ", target.ra, "[deg] right ascension"),
+            ("DEC_OBJ", target.dec, "[deg] declination"),
+            ("EXPOSURE", times.size * step * DEADC, "[d] time on source"),
+            ("TIMEREF", "SOLARSYSTEM", "barycentric correction applied to times"),
+            ("TASSIGN", "SPACECRAFT", "where time is assigned"),
+            ("TIMESYS", "TDB", "time system is Barycentric Dynamical Time (TDB)"),
+            ("BJDREFI", 2457000, "integer part of BTJD reference date"),
+            ("BJDREFF", 0.0, "fraction of the day in BTJD reference date"),
+            ("TIMEUNIT", "d", "time unit for TIME, TSTART and TSTOP"),
+            ("TELAPSE", tstop - tstart, "[d] TSTOP - TSTART"),
+            ("LIVETIME", (tstop - tstart) * DEADC, "[d] TELAPSE multiplied by DEADC"),
+            ("TSTART", tstart, "observation start time in BTJD"),
+            ("TSTOP", tstop, "observation stop time in BTJD"),
+            ("DATE-OBS", btjd_to_iso(tstart), "TSTART as UTC calendar date"),
+            ("DATE-END", btjd_to_iso(tstop), "TSTOP as UTC calendar date"),
+            ("DEADC", DEADC, "deadtime correction"),
+            ("TIMEPIXR", 0.5, "bin time beginning=0 middle=0.5 end=1"),
+            ("TIERRELA", 1.16e-05, "[d] relative time error"),
+            ("INT_TIME", INT_TIME_S * DEADC, "[s] photon accumulation time per frame"),
+            ("READTIME", 0.02, "[s] readout time per frame"),
+            ("FRAMETIM", FRAME_TIME_S, "[s] frame time (INT_TIME + READTIME)"),
+            ("NUM_FRM", num_frames, "number of frames per time stamp"),
+            ("TIMEDEL", step, "[d] time resolution of data"),
+            ("BACKAPP", True, "background is subtracted"),
+            ("DEADAPP", True, "deadtime applied"),
+            ("VIGNAPP", True, "vignetting or collimator correction applied"),
+            ("GAINA", GAIN, "[electrons/count] CCD output A gain"),
+        ],
+    )
 
 
 def _celestial_wcs(where: Placement, target: Target, crpix: tuple[float, float]) -> dict[str, object]:
     """TAN projection of an image whose star sits at the 1-based pixel ``crpix``."""
     cos, sin = math.cos(where.rotation), math.sin(where.rotation)
     return {
-        "CTYPE1": "RA---TAN", "CTYPE2": "DEC--TAN",
-        "CRPIX1": crpix[0], "CRPIX2": crpix[1],
-        "CRVAL1": target.ra, "CRVAL2": target.dec,
-        "CUNIT1": "deg", "CUNIT2": "deg",
-        "CDELT1": -PIXEL_SCALE_DEG, "CDELT2": PIXEL_SCALE_DEG,
-        "PC1_1": cos, "PC1_2": -sin, "PC2_1": sin, "PC2_2": cos,
+        "CTYPE1": "RA---TAN",
+        "CTYPE2": "DEC--TAN",
+        "CRPIX1": crpix[0],
+        "CRPIX2": crpix[1],
+        "CRVAL1": target.ra,
+        "CRVAL2": target.dec,
+        "CUNIT1": "deg",
+        "CUNIT2": "deg",
+        "CDELT1": -PIXEL_SCALE_DEG,
+        "CDELT2": PIXEL_SCALE_DEG,
+        "PC1_1": cos,
+        "PC1_2": -sin,
+        "PC2_1": sin,
+        "PC2_2": cos,
     }
 
 
 def _physical_wcs(where: Placement, crpix: tuple[float, float]) -> dict[str, object]:
     """The 'P' alternate WCS: CCD column and row of the image's first pixel."""
     return {
-        "CTYPE1P": "RAWX", "CTYPE2P": "RAWY",
-        "CUNIT1P": "PIXEL", "CUNIT2P": "PIXEL",
-        "CRPIX1P": 1, "CRPIX2P": 1,
+        "CTYPE1P": "RAWX",
+        "CTYPE2P": "RAWY",
+        "CUNIT1P": "PIXEL",
+        "CUNIT2P": "PIXEL",
+        "CRPIX1P": 1,
+        "CRPIX2P": 1,
         "CRVAL1P": round(where.column - crpix[0] + 1.0),
         "CRVAL2P": round(where.row - crpix[1] + 1.0),
-        "CDELT1P": 1.0, "CDELT2P": 1.0,
+        "CDELT1P": 1.0,
+        "CDELT2P": 1.0,
     }
 
 
 #: How an image WCS keyword is spelled for table column n (``CRVAL1`` -> ``1CRVL5``, ``PC1_2`` -> ``12PC5``).
-_TABLE_WCS = {"CTYPE": "{i}CTYP{n}", "CRPIX": "{i}CRPX{n}", "CRVAL": "{i}CRVL{n}", "CUNIT": "{i}CUNI{n}",
-              "CDELT": "{i}CDLT{n}"}
-_TABLE_WCS_P = {"CTYPE": "{i}CTY{n}P", "CRPIX": "{i}CRP{n}P", "CRVAL": "{i}CRV{n}P", "CUNIT": "{i}CUN{n}P",
-                "CDELT": "{i}CDL{n}P"}
+_TABLE_WCS = {
+    "CTYPE": "{i}CTYP{n}",
+    "CRPIX": "{i}CRPX{n}",
+    "CRVAL": "{i}CRVL{n}",
+    "CUNIT": "{i}CUNI{n}",
+    "CDELT": "{i}CDLT{n}",
+}
+_TABLE_WCS_P = {
+    "CTYPE": "{i}CTY{n}P",
+    "CRPIX": "{i}CRP{n}P",
+    "CRVAL": "{i}CRV{n}P",
+    "CUNIT": "{i}CUN{n}P",
+    "CDELT": "{i}CDL{n}P",
+}
 
 
 def _table_wcs_cards(wcs: dict[str, object], column: int) -> list[tuple[str, object, str]]:
@@ -474,16 +510,19 @@ def _aperture_hdu(target: Target, sector: Sector, side: int, optimal_radius: flo
     crpix = (x0 + 1.0, y0 + 1.0)
     wcs = _celestial_wcs(where, target, crpix) | _physical_wcs(where, crpix)
     hdu = fits.ImageHDU(mask, name="APERTURE")
-    _cards(hdu.header, [
-        ("TELESCOP", "TESS", "telescope"),
-        ("OBJECT", f"TIC {target.tic}", "string version of target id"),
-        ("TICID", target.tic, "unique tess target identifier"),
-        ("WCSAXES", 2, "number of WCS axes"),
-        *((key, value, "") for key, value in wcs.items()),
-        ("WCSNAMEP", "PHYSICAL", "name of world coordinate system alternate P"),
-        ("NPIXSAP", int(np.count_nonzero(mask & 2)), "number of pixels in optimal aperture"),
-        ("NPIXMISS", 0, "number of optimal aperture pixels missing"),
-    ])
+    _cards(
+        hdu.header,
+        [
+            ("TELESCOP", "TESS", "telescope"),
+            ("OBJECT", f"TIC {target.tic}", "string version of target id"),
+            ("TICID", target.tic, "unique tess target identifier"),
+            ("WCSAXES", 2, "number of WCS axes"),
+            *((key, value, "") for key, value in wcs.items()),
+            ("WCSNAMEP", "PHYSICAL", "name of world coordinate system alternate P"),
+            ("NPIXSAP", int(np.count_nonzero(mask & 2)), "number of pixels in optimal aperture"),
+            ("NPIXMISS", 0, "number of optimal aperture pixels missing"),
+        ],
+    )
     return hdu
 
 
@@ -622,28 +661,30 @@ def _lc_columns(series: _Series, target: Target, sector: Sector, rng: np.random.
     sap_bkg = npix * series.bkg + bkg_err * rng.standard_normal(n)
     cen = _centroids(series, where, rng)
     e_s = "e-/s"
-    return fits.ColDefs([
-        fits.Column("TIME", "D", TIME_UNIT, array=series.time),
-        fits.Column("TIMECORR", "E", "d", array=series.timecorr),
-        fits.Column("CADENCENO", "J", array=series.cadenceno),
-        fits.Column("SAP_FLUX", "E", e_s, array=sap),
-        fits.Column("SAP_FLUX_ERR", "E", e_s, array=0.985 * flux_err),
-        fits.Column("SAP_BKG", "E", e_s, array=sap_bkg),
-        fits.Column("SAP_BKG_ERR", "E", e_s, array=np.full(n, bkg_err)),
-        fits.Column("PDCSAP_FLUX", "E", e_s, array=pdcsap),
-        fits.Column("PDCSAP_FLUX_ERR", "E", e_s, array=flux_err),
-        fits.Column("QUALITY", "J", array=series.quality),
-        fits.Column("PSF_CENTR1", "D", "pixel", array=cen["PSF_CENTR1"]),
-        fits.Column("PSF_CENTR1_ERR", "E", "pixel", array=cen["ERR"]),
-        fits.Column("PSF_CENTR2", "D", "pixel", array=cen["PSF_CENTR2"]),
-        fits.Column("PSF_CENTR2_ERR", "E", "pixel", array=cen["ERR"]),
-        fits.Column("MOM_CENTR1", "D", "pixel", array=cen["MOM_CENTR1"]),
-        fits.Column("MOM_CENTR1_ERR", "E", "pixel", array=cen["ERR"]),
-        fits.Column("MOM_CENTR2", "D", "pixel", array=cen["MOM_CENTR2"]),
-        fits.Column("MOM_CENTR2_ERR", "E", "pixel", array=cen["ERR"]),
-        fits.Column("POS_CORR1", "E", "pixels", array=cen["POS_CORR1"]),
-        fits.Column("POS_CORR2", "E", "pixels", array=cen["POS_CORR2"]),
-    ])
+    return fits.ColDefs(
+        [
+            fits.Column("TIME", "D", TIME_UNIT, array=series.time),
+            fits.Column("TIMECORR", "E", "d", array=series.timecorr),
+            fits.Column("CADENCENO", "J", array=series.cadenceno),
+            fits.Column("SAP_FLUX", "E", e_s, array=sap),
+            fits.Column("SAP_FLUX_ERR", "E", e_s, array=0.985 * flux_err),
+            fits.Column("SAP_BKG", "E", e_s, array=sap_bkg),
+            fits.Column("SAP_BKG_ERR", "E", e_s, array=np.full(n, bkg_err)),
+            fits.Column("PDCSAP_FLUX", "E", e_s, array=pdcsap),
+            fits.Column("PDCSAP_FLUX_ERR", "E", e_s, array=flux_err),
+            fits.Column("QUALITY", "J", array=series.quality),
+            fits.Column("PSF_CENTR1", "D", "pixel", array=cen["PSF_CENTR1"]),
+            fits.Column("PSF_CENTR1_ERR", "E", "pixel", array=cen["ERR"]),
+            fits.Column("PSF_CENTR2", "D", "pixel", array=cen["PSF_CENTR2"]),
+            fits.Column("PSF_CENTR2_ERR", "E", "pixel", array=cen["ERR"]),
+            fits.Column("MOM_CENTR1", "D", "pixel", array=cen["MOM_CENTR1"]),
+            fits.Column("MOM_CENTR1_ERR", "E", "pixel", array=cen["ERR"]),
+            fits.Column("MOM_CENTR2", "D", "pixel", array=cen["MOM_CENTR2"]),
+            fits.Column("MOM_CENTR2_ERR", "E", "pixel", array=cen["ERR"]),
+            fits.Column("POS_CORR1", "E", "pixels", array=cen["POS_CORR1"]),
+            fits.Column("POS_CORR2", "E", "pixels", array=cen["POS_CORR2"]),
+        ]
+    )
 
 
 def write_lc(observation: Observation, product: Product, path: Path) -> None:
@@ -664,15 +705,23 @@ def write_lc(observation: Observation, product: Product, path: Path) -> None:
     table = fits.BinTableHDU.from_columns(_lc_columns(series, target, sector, rng), name="LIGHTCURVE")
     _time_cards(table.header, target, series.time, cadence_s)
     good = series.model[~series.bad]
-    _cards(table.header, [
-        ("PDCVAR", float(np.std(good) * 1e3), "target variability"),
-        ("PDCMETHD", "msMap", "PDC algorithm used for target"),
-        ("CROWDSAP", 0.9985, "Ratio of target flux to total flux in optimal aperture"),
-        ("FLFRCSAP", 0.985, "Frac. of target flux w/in the optimal aperture"),
-        *((f"CDPP{hours:.1f}".replace(".", "_"),
-           round(series.sigma * 1e6 / math.sqrt(hours * 3600 / cadence_s), 2),
-           f"[ppm] RMS CDPP on {hours:.1f}-hr time scales") for hours in (0.5, 1.0, 2.0)),
-    ])
+    _cards(
+        table.header,
+        [
+            ("PDCVAR", float(np.std(good) * 1e3), "target variability"),
+            ("PDCMETHD", "msMap", "PDC algorithm used for target"),
+            ("CROWDSAP", 0.9985, "Ratio of target flux to total flux in optimal aperture"),
+            ("FLFRCSAP", 0.985, "Frac. of target flux w/in the optimal aperture"),
+            *(
+                (
+                    f"CDPP{hours:.1f}".replace(".", "_"),
+                    round(series.sigma * 1e6 / math.sqrt(hours * 3600 / cadence_s), 2),
+                    f"[ppm] RMS CDPP on {hours:.1f}-hr time scales",
+                )
+                for hours in (0.5, 1.0, 2.0)
+            ),
+        ],
+    )
     primary = _sector_primary(target, sector, "SPOC LightCurveExporterPipelineModule", series.time, cadence_s)
     aperture = _aperture_hdu(target, sector, LC_STAMP, _optimal_radius(target))
     fits.HDUList([primary, table, aperture]).writeto(path, overwrite=True)
@@ -702,20 +751,27 @@ def _pixel_columns(series: _Series, target: Target, sector: Sector, rng: np.rand
     raw = np.clip(np.round(counts), 0, np.iinfo(np.int32).max)
     cen = _centroids(series, where, rng)
     dim, fmt, e_s = f"({side},{side})", f"{side * side}", "e-/s"
-    return fits.ColDefs([
-        fits.Column("TIME", "D", TIME_UNIT, array=series.time),
-        fits.Column("TIMECORR", "E", "d", array=series.timecorr),
-        fits.Column("CADENCENO", "J", array=series.cadenceno),
-        fits.Column("RAW_CNTS", fmt + "J", "count", dim=dim, array=raw.astype(np.int32)),
-        fits.Column("FLUX", fmt + "E", e_s, dim=dim, array=flux.astype(np.float32)),
-        fits.Column("FLUX_ERR", fmt + "E", e_s, dim=dim, array=flux_err.astype(np.float32)),
-        fits.Column("FLUX_BKG", fmt + "E", e_s, dim=dim, array=bkg.astype(np.float32)),
-        fits.Column("FLUX_BKG_ERR", fmt + "E", e_s, dim=dim,
-                    array=np.full((n, side, side), 0.2 * bkg_err, dtype=np.float32)),
-        fits.Column("QUALITY", "J", array=series.quality),
-        fits.Column("POS_CORR1", "E", "pixels", array=cen["POS_CORR1"]),
-        fits.Column("POS_CORR2", "E", "pixels", array=cen["POS_CORR2"]),
-    ])
+    return fits.ColDefs(
+        [
+            fits.Column("TIME", "D", TIME_UNIT, array=series.time),
+            fits.Column("TIMECORR", "E", "d", array=series.timecorr),
+            fits.Column("CADENCENO", "J", array=series.cadenceno),
+            fits.Column("RAW_CNTS", fmt + "J", "count", dim=dim, array=raw.astype(np.int32)),
+            fits.Column("FLUX", fmt + "E", e_s, dim=dim, array=flux.astype(np.float32)),
+            fits.Column("FLUX_ERR", fmt + "E", e_s, dim=dim, array=flux_err.astype(np.float32)),
+            fits.Column("FLUX_BKG", fmt + "E", e_s, dim=dim, array=bkg.astype(np.float32)),
+            fits.Column(
+                "FLUX_BKG_ERR",
+                fmt + "E",
+                e_s,
+                dim=dim,
+                array=np.full((n, side, side), 0.2 * bkg_err, dtype=np.float32),
+            ),
+            fits.Column("QUALITY", "J", array=series.quality),
+            fits.Column("POS_CORR1", "E", "pixels", array=cen["POS_CORR1"]),
+            fits.Column("POS_CORR2", "E", "pixels", array=cen["POS_CORR2"]),
+        ]
+    )
 
 
 def _pixel_wcs_cards(target: Target, sector: Sector) -> list[tuple[str, object, str]]:
@@ -847,13 +903,20 @@ def tces(target: Target | str, series: DvSeries) -> list[Tce]:
         cycles = np.unique(np.round((series.time[inside] - epoch) / planet.period_days))
         ratio = math.sqrt(planet.depth_ppm * 1e-6)
         radius = ratio * target.radius_rsun * 109.1 if target.radius_rsun else None
-        result.append(Tce(
-            number=number, planet=planet, period=planet.period_days, epoch=round(epoch, 5),
-            depth_ppm=planet.depth_ppm, duration_hours=planet.duration_hours,
-            radius_earth=None if radius is None else round(radius, 3), ratio=round(ratio, 5),
-            snr=round(planet.depth_ppm * 1e-6 / series.sigma * math.sqrt(int(inside.sum())), 2),
-            transits=int(cycles.size),
-        ))
+        result.append(
+            Tce(
+                number=number,
+                planet=planet,
+                period=planet.period_days,
+                epoch=round(epoch, 5),
+                depth_ppm=planet.depth_ppm,
+                duration_hours=planet.duration_hours,
+                radius_earth=None if radius is None else round(radius, 3),
+                ratio=round(ratio, 5),
+                snr=round(planet.depth_ppm * 1e-6 / series.sigma * math.sqrt(int(inside.sum())), 2),
+                transits=int(cycles.size),
+            )
+        )
     return result
 
 
@@ -862,44 +925,49 @@ def _tce_columns(series: DvSeries, tce: Tce, gapped: np.ndarray) -> fits.ColDefs
     model = -transit_dip(tce.planet, series.time)
     detrended = np.where(gapped, np.nan, series.flux)
     rel = "dimensionless"
-    return fits.ColDefs([
-        fits.Column("TIME", "D", TIME_UNIT, array=series.time),
-        fits.Column("TIMECORR", "E", "d", array=series.timecorr),
-        fits.Column("CADENCENO", "J", array=series.cadenceno),
-        fits.Column("PHASE", "E", "days", array=fold_phase(tce.planet, series.time, tce.epoch)),
-        fits.Column("LC_INIT", "E", rel, array=detrended + series.residual_trend),
-        fits.Column("LC_INIT_ERR", "E", rel, array=np.where(np.isnan(detrended), np.nan, series.sigma)),
-        fits.Column("LC_WHITE", "E", rel, array=detrended / series.sigma),
-        fits.Column("LC_DETREND", "E", rel, array=detrended),
-        fits.Column("MODEL_INIT", "E", rel, array=model),
-        fits.Column("MODEL_WHITE", "E", rel, array=model / series.sigma),
-    ])
+    return fits.ColDefs(
+        [
+            fits.Column("TIME", "D", TIME_UNIT, array=series.time),
+            fits.Column("TIMECORR", "E", "d", array=series.timecorr),
+            fits.Column("CADENCENO", "J", array=series.cadenceno),
+            fits.Column("PHASE", "E", "days", array=fold_phase(tce.planet, series.time, tce.epoch)),
+            fits.Column("LC_INIT", "E", rel, array=detrended + series.residual_trend),
+            fits.Column("LC_INIT_ERR", "E", rel, array=np.where(np.isnan(detrended), np.nan, series.sigma)),
+            fits.Column("LC_WHITE", "E", rel, array=detrended / series.sigma),
+            fits.Column("LC_DETREND", "E", rel, array=detrended),
+            fits.Column("MODEL_INIT", "E", rel, array=model),
+            fits.Column("MODEL_WHITE", "E", rel, array=model / series.sigma),
+        ]
+    )
 
 
 def _tce_hdu(target: Target, series: DvSeries, tce: Tce, gapped: np.ndarray) -> fits.BinTableHDU:
     hdu = fits.BinTableHDU.from_columns(_tce_columns(series, tce, gapped), name=f"TCE_{tce.number}")
-    _cards(hdu.header, [
-        ("TELESCOP", "TESS", "telescope"),
-        ("OBJECT", f"TIC {target.tic}", "string version of target id"),
-        ("TICID", target.tic, "unique tess target identifier"),
-        ("RA_OBJ", target.ra, "[deg] right ascension"),
-        ("DEC_OBJ", target.dec, "[deg] declination"),
-        ("TIMEREF", "SOLARSYSTEM", "barycentric correction applied to times"),
-        ("TIMESYS", "TDB", "time system is Barycentric Dynamical Time (TDB)"),
-        ("BJDREFI", 2457000, "integer part of BTJD reference date"),
-        ("BJDREFF", 0.0, "fraction of the day in BTJD reference date"),
-        ("TIMEUNIT", "d", "time unit for TIME"),
-        ("TIMEDEL", 120.0 / 86400.0, "[d] time resolution of data"),
-        ("TPERIOD", tce.period, "[d] detected orbital period"),
-        ("TEPOCH", tce.epoch, "[BTJD] epoch of first transit"),
-        ("TDEPTH", tce.depth_ppm, "[ppm] fitted transit depth"),
-        ("TDUR", tce.duration_hours, "[hours] fitted transit duration"),
-        ("RATIO_RS", tce.ratio, "planet radius / star radius"),
-        ("PRADIUS", tce.radius_earth, "[Earth radii] planet radius"),
-        ("TSNR", tce.snr, "transit signal-to-noise ratio"),
-        ("MAXMES", tce.snr, "maximum multiple event statistic"),
-        ("NTRANS", tce.transits, "number of transits with data"),
-    ])
+    _cards(
+        hdu.header,
+        [
+            ("TELESCOP", "TESS", "telescope"),
+            ("OBJECT", f"TIC {target.tic}", "string version of target id"),
+            ("TICID", target.tic, "unique tess target identifier"),
+            ("RA_OBJ", target.ra, "[deg] right ascension"),
+            ("DEC_OBJ", target.dec, "[deg] declination"),
+            ("TIMEREF", "SOLARSYSTEM", "barycentric correction applied to times"),
+            ("TIMESYS", "TDB", "time system is Barycentric Dynamical Time (TDB)"),
+            ("BJDREFI", 2457000, "integer part of BTJD reference date"),
+            ("BJDREFF", 0.0, "fraction of the day in BTJD reference date"),
+            ("TIMEUNIT", "d", "time unit for TIME"),
+            ("TIMEDEL", 120.0 / 86400.0, "[d] time resolution of data"),
+            ("TPERIOD", tce.period, "[d] detected orbital period"),
+            ("TEPOCH", tce.epoch, "[BTJD] epoch of first transit"),
+            ("TDEPTH", tce.depth_ppm, "[ppm] fitted transit depth"),
+            ("TDUR", tce.duration_hours, "[hours] fitted transit duration"),
+            ("RATIO_RS", tce.ratio, "planet radius / star radius"),
+            ("PRADIUS", tce.radius_earth, "[Earth radii] planet radius"),
+            ("TSNR", tce.snr, "transit signal-to-noise ratio"),
+            ("MAXMES", tce.snr, "maximum multiple event statistic"),
+            ("NTRANS", tce.transits, "number of transits with data"),
+        ],
+    )
     return hdu
 
 
@@ -926,16 +994,19 @@ def write_dvt(observation: Observation, product: Product, path: Path) -> None:
     found = tces(target, series)
     header = _primary_header(target, "SPOC DvTimeSeriesExporter", float(series.time[-1]))
     step = 60.0 / 86400.0
-    _cards(header, [
-        ("TSTART", float(series.time[0] - step), "observation start time in TJD"),
-        ("TSTOP", float(series.time[-1] + step), "observation stop time in TJD"),
-        ("DATE-OBS", btjd_to_iso(series.time[0] - step), "TSTART as UTC calendar date"),
-        ("DATE-END", btjd_to_iso(series.time[-1] + step), "TSTOP as UTC calendar date"),
-        ("SECT_BEG", first, "first sector of the search"),
-        ("SECT_END", last, "last sector of the search"),
-        ("NUMSECT", len(series.sectors), "number of sectors with data"),
-        ("SECTORS", ",".join(str(s) for s in series.sectors), "sectors with data"),
-    ])
+    _cards(
+        header,
+        [
+            ("TSTART", float(series.time[0] - step), "observation start time in TJD"),
+            ("TSTOP", float(series.time[-1] + step), "observation stop time in TJD"),
+            ("DATE-OBS", btjd_to_iso(series.time[0] - step), "TSTART as UTC calendar date"),
+            ("DATE-END", btjd_to_iso(series.time[-1] + step), "TSTOP as UTC calendar date"),
+            ("SECT_BEG", first, "first sector of the search"),
+            ("SECT_END", last, "last sector of the search"),
+            ("NUMSECT", len(series.sectors), "number of sectors with data"),
+            ("SECTORS", ",".join(str(s) for s in series.sectors), "sectors with data"),
+        ],
+    )
     _target_cards(header, target)
     header["NUMTCES"] = (len(found), "number of TCEs found")
     hdus: list[fits.PrimaryHDU | fits.BinTableHDU] = [fits.PrimaryHDU(header=header)]

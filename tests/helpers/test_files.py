@@ -14,7 +14,7 @@ URI = (
 
 def test_split_s3_uri():
     location = split_s3_uri(URI)
-    assert location == S3Location("stpubdata", URI[len("s3://stpubdata/"):])
+    assert location == S3Location("stpubdata", URI[len("s3://stpubdata/") :])
     assert location.bucket == "stpubdata"
     assert location.key.startswith("tess/public/tid/s0027/")
 

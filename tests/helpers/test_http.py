@@ -16,7 +16,7 @@ from helpers.http import MAX_RETRY_AFTER, get_json, make_session
 class _Flaky(BaseHTTPRequestHandler):
     """Answers the statuses in ``server.plan`` in turn, then 200 with JSON."""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         plan = self.server.plan
         self.server.calls += 1
         status = plan.pop(0) if plan else 200
@@ -66,7 +66,7 @@ def test_transient_statuses_are_retried(server):
 
 def test_persistent_failure_names_the_url(server):
     server.plan = [504] * 10
-    with pytest.raises(ArchiveUnavailableError, match="127.0.0.1") as info:
+    with pytest.raises(ArchiveUnavailableError, match=r"127\.0\.0\.1") as info:
         get_json(_url(server), session=make_session(retries=2, backoff=0))
     assert "Next step" in str(info.value)
     assert server.calls == 3

@@ -29,7 +29,7 @@ def observation_table(rows):
     names = ("obs_collection", "dataproduct_type", "obs_id", "dataURL", "target_name")
     columns = {name: [] for name in names}
     for collection, dtype, obs_id, url in rows:
-        for name, value in zip(names, (collection, dtype, obs_id, url, "25132999")):
+        for name, value in zip(names, (collection, dtype, obs_id, url, "25132999"), strict=True):
             columns[name].append(value)
     table = Table(masked=True)
     for name in names:
@@ -64,8 +64,10 @@ def tic_observations():
         (f"{DV_NEW[:-6]}-01-00253_dvs.pdf", (1, 13)),
         ("tess2020186164531-s0027-0000000261136679-0189-a_fast-lc.fits", (27, 27)),
         ("tess-s0001-4-2", (1, 1)),
-        ("s3://stpubdata/tess/public/tid/s0027/0000/0002/6113/6679/tess2020186164531-s0027-x_lc.fits",
-         (27, 27)),
+        (
+            "s3://stpubdata/tess/public/tid/s0027/0000/0002/6113/6679/tess2020186164531-s0027-x_lc.fits",
+            (27, 27),
+        ),
     ],
 )
 def test_parse_sector_range(identifier, expected):

@@ -110,7 +110,8 @@ class ExecutedNotebook:
         found = {}
         for index, cell in enumerate(self.nb.cells):
             text = "".join(
-                output.text for output in cell.get("outputs", [])
+                output.text
+                for output in cell.get("outputs", [])
                 if output.output_type == "stream" and output.name == "stderr"
             )
             if text:

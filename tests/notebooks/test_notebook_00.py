@@ -60,7 +60,8 @@ def test_pi_men_tess_search_and_distance(notebook):
     assert set(notebook.evaluate("list(pi_men_tess['dataproduct_type'])")) == {"timeseries", "image"}
     # Pi Mensae lies inside every footprint, so every distance is zero.
     assert notebook.evaluate("[float(d) for d in pi_men_tess['distance']]") == [0.0] * notebook.evaluate(
-        "len(pi_men_tess)")
+        "len(pi_men_tess)"
+    )
 
 
 def test_the_picked_observation_is_sector_27_at_120_s(notebook):

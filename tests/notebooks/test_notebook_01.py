@@ -63,7 +63,8 @@ def test_the_position_search_adds_full_frame_images(notebook):
 
 def test_kinds_and_sector_ranges(notebook):
     rows = notebook.evaluate(
-        "sorted([str(r['kind']), int(r['first_sector']), int(r['last_sector'])] for r in classified)")
+        "sorted([str(r['kind']), int(r['first_sector']), int(r['last_sector'])] for r in classified)"
+    )
     expected = []
     for o in archive_rows_of_tic():
         if o.sequence_number is None:  # a multi-sector DV run: its sectors are in its products' parameters
@@ -73,7 +74,8 @@ def test_kinds_and_sector_ranges(notebook):
             expected.append(["single-sector", o.sequence_number, o.sequence_number])
     assert rows == sorted(expected)
     assert sorted(notebook.evaluate("[str(s) for s in dv_runs['obs_id']]")) == sorted(
-        o.obs_id for o in archive_rows_of_tic() if o.data_url.endswith("dvt.fits"))
+        o.obs_id for o in archive_rows_of_tic() if o.data_url.endswith("dvt.fits")
+    )
 
 
 def test_the_newest_dv_run_is_sectors_1_to_13(notebook):
@@ -100,7 +102,8 @@ def test_the_dv_product_set(notebook):
 
 def test_exercise_finds_the_sectors_with_a_tce(notebook):
     expected = sorted(
-        o.sequence_number for o in archive_rows_of_tic()
+        o.sequence_number
+        for o in archive_rows_of_tic()
         if o.data_url.endswith("lc.fits") and any(p.subgroup == "DVT" for p in o.products)
     )
     assert notebook.evaluate("tce_sectors") == expected == [1, 3]

@@ -21,8 +21,9 @@ class FakeStore:
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(product.filename.encode())
-            self._files[obs.data_uri(product)] = StoredFile(obs.data_uri(product), path, path.stat().st_size,
-                                                            bucket, key)
+            self._files[obs.data_uri(product)] = StoredFile(
+                obs.data_uri(product), path, path.stat().st_size, bucket, key
+            )
 
     def get(self, uri: str) -> StoredFile | None:
         return self._files.get(uri)

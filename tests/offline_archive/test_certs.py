@@ -55,7 +55,7 @@ def test_renewal_only_when_missing_or_expiring(tmp_path) -> None:
     files = ensure_tls(tmp_path / "tls")
     first = files.ca_cert.read_bytes()
     assert ensure_tls(tmp_path / "tls").ca_cert.read_bytes() == first, "a valid CA is reused"
-    later = dt.datetime.now(dt.timezone.utc) + CA_LIFETIME
+    later = dt.datetime.now(dt.UTC) + CA_LIFETIME
     assert needs_renewal(files, now=later)
     files.server_key.unlink()
     assert ensure_tls(tmp_path / "tls").ca_cert.read_bytes() != first

@@ -18,8 +18,18 @@ from offline_archive.generate.documents import DV_NAMESPACE
 PI_MEN_STEM = "tess2020186164531-s0027-0000000261136679-0189"
 DV_S27 = "tess2020187024023-s0027-s0027-0000000261136679"
 DV_S1_S13 = "tess2019201090000-s0001-s0013-0000000261136679"
-DVT_COLUMNS = ["TIME", "TIMECORR", "CADENCENO", "PHASE", "LC_INIT", "LC_INIT_ERR", "LC_WHITE", "LC_DETREND",
-               "MODEL_INIT", "MODEL_WHITE"]
+DVT_COLUMNS = [
+    "TIME",
+    "TIMECORR",
+    "CADENCENO",
+    "PHASE",
+    "LC_INIT",
+    "LC_INIT_ERR",
+    "LC_WHITE",
+    "LC_DETREND",
+    "MODEL_INIT",
+    "MODEL_WHITE",
+]
 
 #: The files the module's tests share, written once.
 SHARED = {
@@ -193,8 +203,9 @@ def test_pi_men_c_transit_is_recovered(built, lk):
     lc = lk.read(built["lc"]).remove_nans().normalize()
     scatter = np.std(np.diff(values(lc.flux))) / np.sqrt(2)
     assert 100e-6 < scatter < 150e-6  # ~120 ppm per 2-minute cadence
-    in_transit = lc.create_transit_mask(period=planet.period_days, transit_time=planet.epoch_btjd,
-                                        duration=1.5 * planet.duration_hours / 24)
+    in_transit = lc.create_transit_mask(
+        period=planet.period_days, transit_time=planet.epoch_btjd, duration=1.5 * planet.duration_hours / 24
+    )
     folded = lc.flatten(window_length=721, mask=in_transit).fold(planet.period_days, planet.epoch_btjd)
     phase, flux = values(folded.time), values(folded.flux)
     duration = planet.duration_hours / 24

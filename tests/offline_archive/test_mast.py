@@ -16,9 +16,11 @@ def _invoke(store, service: str, params: dict, **extra) -> dict:
 
 
 def test_filtered_position_returns_only_footprints_within_the_radius(store) -> None:
-    result = _invoke(store, "Mast.Caom.Filtered.Position",
-                     {"columns": "*", "filters": [], "position": f"{TRAPPIST_1.ra}, {TRAPPIST_1.dec}, "
-                                                                 f"{2 / 3600}"})
+    result = _invoke(
+        store,
+        "Mast.Caom.Filtered.Position",
+        {"columns": "*", "filters": [], "position": f"{TRAPPIST_1.ra}, {TRAPPIST_1.dec}, {2 / 3600}"},
+    )
     assert result["status"] == "COMPLETE"
     assert result["data"], "TRAPPIST-1 has observations"
     assert all(row["distance"] <= 2.0 for row in result["data"])
@@ -40,31 +42,44 @@ def test_discrete_and_continuous_filters_combine(store) -> None:
         {"paramName": "t_exptime", "values": [{"min": 119, "max": 121}]},
         {"paramName": "dataproduct_type", "values": ["timeseries"]},
     ]
-    result = _invoke(store, "Mast.Caom.Filtered.Position",
-                     {"columns": "*", "filters": filters, "position": f"{PI_MEN.ra}, {PI_MEN.dec}, 0.02"})
+    result = _invoke(
+        store,
+        "Mast.Caom.Filtered.Position",
+        {"columns": "*", "filters": filters, "position": f"{PI_MEN.ra}, {PI_MEN.dec}, 0.02"},
+    )
     assert [row["obs_id"] for row in result["data"]] == ["tess2020186164531-s0027-0000000261136679-0189-s"]
 
 
 def test_discrete_filters_ignore_case_and_split_on_the_separator(store) -> None:
-    result = _invoke(store, "Mast.Caom.Filtered",
-                     {"columns": "*", "filters": [{"paramName": "OBS_COLLECTION", "values": ["tess"],
-                                                   "separator": ";"}]})
+    result = _invoke(
+        store,
+        "Mast.Caom.Filtered",
+        {"columns": "*", "filters": [{"paramName": "OBS_COLLECTION", "values": ["tess"], "separator": ";"}]},
+    )
     assert result["data"] and {row["obs_collection"] for row in result["data"]} == {"TESS"}
 
 
 def test_free_text_wildcards(store) -> None:
-    result = _invoke(store, "Mast.Caom.Filtered",
-                     {"columns": "*", "filters": [{"paramName": "obs_id", "values": [],
-                                                   "freeText": "%s0001-s0013%"}]})
+    result = _invoke(
+        store,
+        "Mast.Caom.Filtered",
+        {"columns": "*", "filters": [{"paramName": "obs_id", "values": [], "freeText": "%s0001-s0013%"}]},
+    )
     assert result["data"]
     assert all("s0001-s0013" in row["obs_id"] for row in result["data"])
 
 
 def test_count_answers_one_string_typed_row(store) -> None:
-    everything = _invoke(store, "Mast.Caom.Filtered",
-                         {"columns": "*", "filters": [{"paramName": "obs_collection", "values": ["HST"]}]})
-    count = _invoke(store, "Mast.Caom.Filtered",
-                    {"columns": "COUNT_BIG(*)", "filters": [{"paramName": "obs_collection", "values": ["HST"]}]})
+    everything = _invoke(
+        store,
+        "Mast.Caom.Filtered",
+        {"columns": "*", "filters": [{"paramName": "obs_collection", "values": ["HST"]}]},
+    )
+    count = _invoke(
+        store,
+        "Mast.Caom.Filtered",
+        {"columns": "COUNT_BIG(*)", "filters": [{"paramName": "obs_collection", "values": ["HST"]}]},
+    )
     assert count["fields"] == [{"name": "Column1", "type": "string"}]
     assert count["data"] == [{"Column1": len(everything["data"])}]
 
@@ -100,25 +115,42 @@ def test_products_of_an_unknown_obsid_are_empty(store) -> None:
     assert _invoke(store, "Mast.Caom.Products", {"obsid": "1"})["data"] == []
 
 
-@pytest.mark.parametrize("request_", [
-    {"service": "Mast.Nope", "params": {}},
-    {"service": "Mast.Caom.Cone", "params": {"ra": "north", "dec": 0, "radius": 0.1}},
-    {"service": "Mast.Caom.Cone", "params": {"ra": 10, "dec": 95, "radius": 0.1}},
-    {"service": "Mast.Caom.Filtered",
-     "params": {"filters": [{"paramName": "no_such_column", "values": ["x"]}]}},
-    {"service": "Mast.Caom.Filtered", "params": {"filters": [{"paramName": "t_exptime", "values": [120]}]}},
-    {"service": "Mast.Caom.Filtered", "params": {"filters": []}},
-    {"service": "Mast.Caom.Filtered.Position", "params": {"filters": [], "position": "12"}},
-    {"service": "Mast.Caom.Products", "params": {}},
-])
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"service": "Mast.Nope", "params": {}},
+        {"service": "Mast.Caom.Cone", "params": {"ra": "north", "dec": 0, "radius": 0.1}},
+        {"service": "Mast.Caom.Cone", "params": {"ra": 10, "dec": 95, "radius": 0.1}},
+        {
+            "service": "Mast.Caom.Filtered",
+            "params": {"filters": [{"paramName": "no_such_column", "values": ["x"]}]},
+        },
+        {
+            "service": "Mast.Caom.Filtered",
+            "params": {"filters": [{"paramName": "t_exptime", "values": [120]}]},
+        },
+        {"service": "Mast.Caom.Filtered", "params": {"filters": []}},
+        {"service": "Mast.Caom.Filtered.Position", "params": {"filters": [], "position": "12"}},
+        {"service": "Mast.Caom.Products", "params": {}},
+    ],
+)
 def test_bad_requests_get_the_error_shape_with_a_message(store, request_: dict) -> None:
     result = mast.invoke(request_, store)
     assert result["status"] == "ERROR"
     assert result["msg"] and result["data"] == []
 
 
-@pytest.mark.parametrize("body", [None, "", "{not json", "[1, 2]", json.dumps({"params": {}}),
-                                  json.dumps({"service": "Mast.Caom.Cone", "params": []})])
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        "",
+        "{not json",
+        "[1, 2]",
+        json.dumps({"params": {}}),
+        json.dumps({"service": "Mast.Caom.Cone", "params": []}),
+    ],
+)
 def test_malformed_requests_are_400(body) -> None:
     with pytest.raises(mast.ServiceError) as err:
         mast.decode_request(body)
@@ -161,10 +193,16 @@ def test_columnsconfig_types_decide_range_or_discrete_criteria() -> None:
 
 
 def test_a_column_subset_may_include_distance_on_position_searches(store) -> None:
-    result = _invoke(store, "Mast.Caom.Cone", {"ra": PI_MEN.ra, "dec": PI_MEN.dec, "radius": 0.01,
-                                               "columns": "obs_id, distance"})
+    result = _invoke(
+        store,
+        "Mast.Caom.Cone",
+        {"ra": PI_MEN.ra, "dec": PI_MEN.dec, "radius": 0.01, "columns": "obs_id, distance"},
+    )
     assert [f["name"] for f in result["fields"]] == ["obs_id", "distance", "_selected_"]
     assert result["data"] and all(set(row) == {"obs_id", "distance", "_selected_"} for row in result["data"])
-    plain = _invoke(store, "Mast.Caom.Filtered", {"columns": "obs_id, distance", "filters": [
-        {"paramName": "obs_collection", "values": ["TESS"]}]})
+    plain = _invoke(
+        store,
+        "Mast.Caom.Filtered",
+        {"columns": "obs_id, distance", "filters": [{"paramName": "obs_collection", "values": ["TESS"]}]},
+    )
     assert plain["status"] == "ERROR", "without a position there is no distance to give"

@@ -9,17 +9,20 @@ import pytest
 from offline_archive.proxy import ArchiveProxy, route
 
 
-@pytest.mark.parametrize(("method", "target", "expected"), [
-    (b"CONNECT", b"mast.stsci.edu:443", ("tls", "mast.stsci.edu")),
-    (b"CONNECT", b"exo.mast.stsci.edu:443", ("tls", "exo.mast.stsci.edu")),
-    (b"CONNECT", b"MAST.STScI.edu:443", ("tls", "mast.stsci.edu")),
-    (b"CONNECT", b"mast.stsci.edu:8443", (None, "mast.stsci.edu")),
-    (b"CONNECT", b"pypi.org:443", (None, "pypi.org")),
-    (b"CONNECT", b"mast.stsci.edu.evil.example:443", (None, "mast.stsci.edu.evil.example")),
-    (b"GET", b"http://mastresolver.stsci.edu/Santa-war/query?name=x", ("http", "mastresolver.stsci.edu")),
-    (b"GET", b"http://example.com/", (None, "example.com")),
-    (b"GET", b"/relative/path", (None, "/relative/path")),
-])
+@pytest.mark.parametrize(
+    ("method", "target", "expected"),
+    [
+        (b"CONNECT", b"mast.stsci.edu:443", ("tls", "mast.stsci.edu")),
+        (b"CONNECT", b"exo.mast.stsci.edu:443", ("tls", "exo.mast.stsci.edu")),
+        (b"CONNECT", b"MAST.STScI.edu:443", ("tls", "mast.stsci.edu")),
+        (b"CONNECT", b"mast.stsci.edu:8443", (None, "mast.stsci.edu")),
+        (b"CONNECT", b"pypi.org:443", (None, "pypi.org")),
+        (b"CONNECT", b"mast.stsci.edu.evil.example:443", (None, "mast.stsci.edu.evil.example")),
+        (b"GET", b"http://mastresolver.stsci.edu/Santa-war/query?name=x", ("http", "mastresolver.stsci.edu")),
+        (b"GET", b"http://example.com/", (None, "example.com")),
+        (b"GET", b"/relative/path", (None, "/relative/path")),
+    ],
+)
 def test_route(method: bytes, target: bytes, expected: tuple) -> None:
     assert route(method, target) == expected
 
@@ -54,5 +57,6 @@ def test_other_hosts_are_refused_with_a_message(proxy) -> None:
 
 def test_garbage_gets_a_400_and_the_proxy_stays_up(proxy) -> None:
     assert _exchange(proxy.port, b"\x00\xff nonsense\r\n\r\n").startswith(b"HTTP/1.1 400")
-    assert _exchange(proxy.port, b"GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n"
-                     ).startswith(b"HTTP/1.1 403")
+    assert _exchange(proxy.port, b"GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n").startswith(
+        b"HTTP/1.1 403"
+    )

@@ -65,16 +65,20 @@ def test_s3_objects_are_the_built_files_read_anonymously(archive_env) -> None:
     from offline_archive.store import DataStore
 
     store = DataStore(archive_root())
-    uri = next(u for u, (o, p) in catalogue.products_by_uri().items()
-               if p.kind == "tess_lc" and o.target == PI_MEN.key)
+    uri = next(
+        u
+        for u, (o, p) in catalogue.products_by_uri().items()
+        if p.kind == "tess_lc" and o.target == PI_MEN.key
+    )
     stored = store.get(uri)
     fs = s3fs.S3FileSystem(anon=True)
     assert fs.cat(f"s3://{stored.bucket}/{stored.key}") == stored.path.read_bytes()
 
 
 def test_download_of_a_missing_file_reports_an_error(archive_env, tmp_path) -> None:
-    status, msg, url = Observations.download_file("mast:TESS/product/no_such_file.fits", local_path=tmp_path,
-                                                  cache=False)
+    status, msg, _url = Observations.download_file(
+        "mast:TESS/product/no_such_file.fits", local_path=tmp_path, cache=False
+    )
     assert status == "ERROR" and "404" in msg
     assert not list(tmp_path.iterdir()), "nothing is left behind"
 
