@@ -394,5 +394,6 @@ def require_sector(sectors: Table | None, sector: int, target: str) -> Row:
         if int(row["sector"]) == int(sector):
             return row
     listed = ", ".join(str(s) for s in observed) if observed else "none"
-    raise NoDataInSectorError(f"TESS did not observe {target} in sector {sector}; the sectors that cover it: "
-                              f"{listed}.")
+    raise NoDataInSectorError(
+        f"TESS did not observe {target} in sector {sector}; the sectors that cover it: {listed}."
+    )

@@ -30,15 +30,30 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--env-file", type=Path, help="once ready, write the client's `export` lines here")
     e = sub.add_parser("exec", help="run a command with the archive up and its environment set")
     for p in (s, e):
-        p.add_argument("--latency-ms", type=float, help=f"wait this long before answering each request "
-                       f"(default: ${LATENCY_ENV} or 0)")
-        p.add_argument("--bandwidth-mbps", type=float, help=f"send each response at most this fast, in Mbit/s "
-                       f"(default: ${BANDWIDTH_ENV} or no cap)")
-        p.add_argument("--faults", metavar="SPEC", default=os.environ.get(FAULTS_ENV),
-                       help=f"inject faults: a JSON plan or the path of one (default ${FAULTS_ENV}); "
-                            "see offline_archive/faults.py")
-        p.add_argument("--request-log", metavar="PATH", type=Path, default=os.environ.get(REQUEST_LOG_ENV),
-                       help=f"append one JSON line per web request here (default ${REQUEST_LOG_ENV})")
+        p.add_argument(
+            "--latency-ms",
+            type=float,
+            help=f"wait this long before answering each request (default: ${LATENCY_ENV} or 0)",
+        )
+        p.add_argument(
+            "--bandwidth-mbps",
+            type=float,
+            help=f"send each response at most this fast, in Mbit/s (default: ${BANDWIDTH_ENV} or no cap)",
+        )
+        p.add_argument(
+            "--faults",
+            metavar="SPEC",
+            default=os.environ.get(FAULTS_ENV),
+            help=f"inject faults: a JSON plan or the path of one (default ${FAULTS_ENV}); "
+            "see offline_archive/faults.py",
+        )
+        p.add_argument(
+            "--request-log",
+            metavar="PATH",
+            type=Path,
+            default=os.environ.get(REQUEST_LOG_ENV),
+            help=f"append one JSON line per web request here (default ${REQUEST_LOG_ENV})",
+        )
     e.add_argument("argv", nargs=argparse.REMAINDER, help="the command (after --)")
     sub.add_parser("info", help="say where the data is and whether it is current")
     return parser
@@ -62,9 +77,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"data: {data_dir(root)} ({state})")
         return 0
     try:
-        options = {"shaping": _shaping(args),
-                   "faults": FaultPlan.load(args.faults) if args.faults else None,
-                   "request_log": Path(args.request_log).resolve() if args.request_log else None}
+        options = {
+            "shaping": _shaping(args),
+            "faults": FaultPlan.load(args.faults) if args.faults else None,
+            "request_log": Path(args.request_log).resolve() if args.request_log else None,
+        }
     except (OSError, TypeError, ValueError) as exc:  # a malformed latency or --faults plan ...
         print(f"offline_archive: {exc}", file=sys.stderr)
         return 2

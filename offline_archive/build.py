@@ -128,8 +128,13 @@ def _write_objects(staging: Path, objects: tuple[BucketObject, ...]) -> dict[str
         path = staging / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         write_object(obj, path)
-        entries[obj.uri] = {"path": rel, "size": path.stat().st_size, "bucket": obj.bucket, "key": obj.key,
-                            "public": obj.public}
+        entries[obj.uri] = {
+            "path": rel,
+            "size": path.stat().st_size,
+            "bucket": obj.bucket,
+            "key": obj.key,
+            "public": obj.public,
+        }
     return entries
 
 
@@ -142,12 +147,17 @@ def _generate(staging: Path, progress: bool) -> dict:
     with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
         objects = pool.submit(_write_objects, staging, catalogue_roman.objects())  # the longest task first
         results = pool.map(_write_one, [staging] * len(order), order, chunksize=8)
-        for uri, entry in tqdm(results, total=len(order), desc="Building the offline archive", unit="file",
-                               disable=not progress):
+        for uri, entry in tqdm(
+            results, total=len(order), desc="Building the offline archive", unit="file", disable=not progress
+        ):
             products[uri] = entry
         bucket_objects = objects.result()
-    return {"version": build_version(), "generator": GENERATOR_VERSION, "products": products,
-            "objects": bucket_objects}
+    return {
+        "version": build_version(),
+        "generator": GENERATOR_VERSION,
+        "products": products,
+        "objects": bucket_objects,
+    }
 
 
 def _write_astropy_config(root: Path) -> None:

@@ -29,9 +29,11 @@ from .sky import (
 #: SPOC pipeline run number that appears in each sector's file names.
 SPOC_RUN = {1: 120, 2: 121, 3: 123, 4: 124, 5: 125, 8: 136, 12: 144, 13: 146, 27: 189, 28: 190}
 #: Camera and CCD of each target in each sector (only what the catalogue uses).
-TESS_CCD = {
-    ("pi_men", s): (4, 1 + (s % 4)) for s in (1, 4, 8, 12, 13, 27, 28)
-} | {("tic_25132999", s): (3 + (s % 2), 1 + (s % 4)) for s in (1, 2, 3, 4, 5)} | {("tic_214568914", 1): (1, 2)}
+TESS_CCD = (
+    {("pi_men", s): (4, 1 + (s % 4)) for s in (1, 4, 8, 12, 13, 27, 28)}
+    | {("tic_25132999", s): (3 + (s % 2), 1 + (s % 4)) for s in (1, 2, 3, 4, 5)}
+    | {("tic_214568914", 1): (1, 2)}
+)
 #: Side (pixels) of the full-frame-image windows simulated around a target: enough for a 50x50
 #: TESScut cutout centred on it, small enough to keep a whole sector of frames in a few tens of MB.
 FFI_WINDOW_PX = 64
@@ -253,10 +255,24 @@ def _tess_ffi_window(target: Target, sector: Sector, obsid: int) -> Observation:
     """
     camera, ccd = TESS_CCD[(target.key, sector.number)]
     name = f"tess-{sector.label}-{camera}-{ccd}"
-    params = (("target", target.key), ("sector", sector.number), ("camera", camera), ("ccd", ccd),
-              ("window_px", FFI_WINDOW_PX), ("cadence_s", FFI_CADENCE_S))
-    cube = Product(f"{name}-cube.fits", "TESScut data cube of the full-frame images", "AUXILIARY", "CUBE",
-                   "tess_ffi_cube", "tess/public/mast", group="", params=params)
+    params = (
+        ("target", target.key),
+        ("sector", sector.number),
+        ("camera", camera),
+        ("ccd", ccd),
+        ("window_px", FFI_WINDOW_PX),
+        ("cadence_s", FFI_CADENCE_S),
+    )
+    cube = Product(
+        f"{name}-cube.fits",
+        "TESScut data cube of the full-frame images",
+        "AUXILIARY",
+        "CUBE",
+        "tess_ffi_cube",
+        "tess/public/mast",
+        group="",
+        params=params,
+    )
     return Observation(
         obsid=obsid,
         obs_collection="TESS",
@@ -286,10 +302,28 @@ def _tess_ffi_window(target: Target, sector: Sector, obsid: int) -> Observation:
     )
 
 
-def _other(obsid: int, collection: str, instrument: str, filters: str, region: str, target_name: str,
-           obs_id: str, ra: float, dec: float, dtype: str, mjd: float, exptime: float, em: tuple[float, float],
-           footprint_deg: float, proposal: str = "", pi: str = "", title: str = "", calib: int = 3,
-           s3: bool = False, target: str | None = None) -> Observation:
+def _other(
+    obsid: int,
+    collection: str,
+    instrument: str,
+    filters: str,
+    region: str,
+    target_name: str,
+    obs_id: str,
+    ra: float,
+    dec: float,
+    dtype: str,
+    mjd: float,
+    exptime: float,
+    em: tuple[float, float],
+    footprint_deg: float,
+    proposal: str = "",
+    pi: str = "",
+    title: str = "",
+    calib: int = 3,
+    s3: bool = False,
+    target: str | None = None,
+) -> Observation:
     """An observation by another mission with one small science file."""
     ext = {"GALEX": "-nd-int.fits", "SWIFT": "_uw1_sk.fits", "K2": "_lpd-targ.fits"}.get(
         collection, "_x1d.fits" if dtype == "spectrum" else "_drz.fits"
@@ -629,9 +663,29 @@ def observations() -> tuple[Observation, ...]:
     for obs_id, instrument, filt, mjd, exptime, prop, pi, fp, (dx, dy) in trap:
         ra, dec = _offset(t.ra, t.dec, dx, dy)
         dtype = "spectrum" if filt.startswith("G") else "image"
-        obs.append(_other(new_id("OTHER"), "HST", instrument, filt, "INFRARED" if "IR" in instrument else "OPTICAL",
-                          "TRAPPIST-1", obs_id, ra, dec, dtype, mjd, exptime, bands[filt], fp, prop, pi,
-                          "The atmospheres of the TRAPPIST-1 planets", s3=True, target=t.key))
+        obs.append(
+            _other(
+                new_id("OTHER"),
+                "HST",
+                instrument,
+                filt,
+                "INFRARED" if "IR" in instrument else "OPTICAL",
+                "TRAPPIST-1",
+                obs_id,
+                ra,
+                dec,
+                dtype,
+                mjd,
+                exptime,
+                bands[filt],
+                fp,
+                prop,
+                pi,
+                "The atmospheres of the TRAPPIST-1 planets",
+                s3=True,
+                target=t.key,
+            )
+        )
 
     # --- HST WFC3/IR F160W images of proposal 11360 (the streaming tutorial), with their own obsids.
     obs += catalogue_hst.observations()

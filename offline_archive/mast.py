@@ -281,17 +281,30 @@ def product_rows(obsids: list[str], store: DataStore) -> list[dict[str, object]]
                 continue
             # A product may carry its own calibration level and project (an HST drz is level 3 and
             # its flt inputs level 2, all made by CALWF3); otherwise it inherits its observation's.
-            rows.append({
-                "obsID": str(obs.obsid), "obs_collection": obs.obs_collection,
-                "dataproduct_type": obs.dataproduct_type, "obs_id": obs.obs_id,
-                "description": product.description, "type": "S", "dataURI": uri,
-                "productType": product.product_type, "productGroupDescription": product.group,
-                "productSubGroupDescription": product.subgroup, "productDocumentationURL": "",
-                "project": product.param("project", obs.project), "prvversion": "", "proposal_id": obs.proposal_id,
-                "productFilename": product.filename, "size": stored.size, "parent_obsid": str(obs.obsid),
-                "dataRights": obs.data_rights, "calib_level": product.param("calib_level", obs.calib_level),
-                "filters": obs.filters,
-            })
+            rows.append(
+                {
+                    "obsID": str(obs.obsid),
+                    "obs_collection": obs.obs_collection,
+                    "dataproduct_type": obs.dataproduct_type,
+                    "obs_id": obs.obs_id,
+                    "description": product.description,
+                    "type": "S",
+                    "dataURI": uri,
+                    "productType": product.product_type,
+                    "productGroupDescription": product.group,
+                    "productSubGroupDescription": product.subgroup,
+                    "productDocumentationURL": "",
+                    "project": product.param("project", obs.project),
+                    "prvversion": "",
+                    "proposal_id": obs.proposal_id,
+                    "productFilename": product.filename,
+                    "size": stored.size,
+                    "parent_obsid": str(obs.obsid),
+                    "dataRights": obs.data_rights,
+                    "calib_level": product.param("calib_level", obs.calib_level),
+                    "filters": obs.filters,
+                }
+            )
     return rows
 
 

@@ -139,7 +139,9 @@ class ArchiveS3:
         public_buckets = {f.bucket for f in files if f.public}
         for bucket in sorted(buckets - set(backend.buckets)):
             backend.create_bucket(bucket, REGION)
-            backend.put_bucket_acl(bucket, get_canned_acl("public-read" if bucket in public_buckets else "private"))
+            backend.put_bucket_acl(
+                bucket, get_canned_acl("public-read" if bucket in public_buckets else "private")
+            )
         self.gate.private_buckets = frozenset(buckets - public_buckets)
         for f in files:
             stored = backend.put_object(f.bucket, f.key, f.path.read_bytes())

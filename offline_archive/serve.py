@@ -72,11 +72,19 @@ def client_environment(proxy_port: int, s3_endpoint: str, root: Path) -> dict[st
     ca = str(tls_dir(root) / "ca.pem")
     no_proxy = "127.0.0.1,localhost,::1"
     return {
-        "HTTPS_PROXY": proxy, "HTTP_PROXY": proxy, "https_proxy": proxy, "http_proxy": proxy,
-        "NO_PROXY": no_proxy, "no_proxy": no_proxy,
-        "REQUESTS_CA_BUNDLE": ca, "SSL_CERT_FILE": ca, "CURL_CA_BUNDLE": ca,
-        "AWS_ENDPOINT_URL_S3": s3_endpoint, "AWS_DEFAULT_REGION": REGION,
-        "AWS_ACCESS_KEY_ID": PLATFORM_KEY_ID, "AWS_SECRET_ACCESS_KEY": PLATFORM_SECRET,
+        "HTTPS_PROXY": proxy,
+        "HTTP_PROXY": proxy,
+        "https_proxy": proxy,
+        "http_proxy": proxy,
+        "NO_PROXY": no_proxy,
+        "no_proxy": no_proxy,
+        "REQUESTS_CA_BUNDLE": ca,
+        "SSL_CERT_FILE": ca,
+        "CURL_CA_BUNDLE": ca,
+        "AWS_ENDPOINT_URL_S3": s3_endpoint,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": PLATFORM_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": PLATFORM_SECRET,
         "ASTROPY_CONFIG_DIR": str(astropy_config_dir(root)),
         MARKER: proxy,
     }
@@ -183,9 +191,12 @@ def serve(root: Path, env_file: Path | None, **options) -> None:
         if env_file is not None:
             env_file.parent.mkdir(parents=True, exist_ok=True)
             _write_atomically(env_file, lines)
-        print(f"Offline archive ready in {archive.seconds_to_ready:.1f} s "
-              f"(proxy {archive.env[MARKER]}, S3 {archive.env['AWS_ENDPOINT_URL_S3']}; "
-              f"{archive.shaping.describe()}).", flush=True)
+        print(
+            f"Offline archive ready in {archive.seconds_to_ready:.1f} s "
+            f"(proxy {archive.env[MARKER]}, S3 {archive.env['AWS_ENDPOINT_URL_S3']}; "
+            f"{archive.shaping.describe()}).",
+            flush=True,
+        )
         if env_file is None:
             print(lines, end="", flush=True)
         try:

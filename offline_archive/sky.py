@@ -228,8 +228,9 @@ TIC_229742722 = Target(
     object_type="EB*",
     tic=229742722,
     tmag=10.4,
-    eclipses=Eclipses(period_days=3.1845, epoch_btjd=1326.6120, primary_depth=0.28, secondary_depth=0.09,
-                      duration_hours=5.2),
+    eclipses=Eclipses(
+        period_days=3.1845, epoch_btjd=1326.6120, primary_depth=0.28, secondary_depth=0.09, duration_hours=5.2
+    ),
 )
 
 
@@ -252,7 +253,12 @@ TIC_214568914 = Target(
 
 
 TARGETS: tuple[Target, ...] = (
-    PI_MEN, FOMALHAUT, TRAPPIST_1, TIC_25132999, TIC_214568914, TIC_229742722,
+    PI_MEN,
+    FOMALHAUT,
+    TRAPPIST_1,
+    TIC_25132999,
+    TIC_214568914,
+    TIC_229742722,
 )
 
 #: Bodies that cross a target's pixels.  Near opposition, main-belt asteroids drift westward

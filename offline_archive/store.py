@@ -52,14 +52,24 @@ class DataStore:
             path = (base / entry["path"]).resolve()
             if not path.is_relative_to(base):  # a manifest can only point inside the data directory
                 continue
-            self._files[uri] = StoredFile(uri, path, int(entry["size"]), entry.get("bucket"), entry.get("key"))
+            self._files[uri] = StoredFile(
+                uri, path, int(entry["size"]), entry.get("bucket"), entry.get("key")
+            )
         # Objects of other buckets (the Roman simulations) are not MAST products: no data URI.
         self._objects: list[StoredFile] = []
         for uri, entry in manifest.get("objects", {}).items():
             path = (base / entry["path"]).resolve()
             if path.is_relative_to(base):
-                self._objects.append(StoredFile(uri, path, int(entry["size"]), entry["bucket"], entry["key"],
-                                                bool(entry.get("public", True))))
+                self._objects.append(
+                    StoredFile(
+                        uri,
+                        path,
+                        int(entry["size"]),
+                        entry["bucket"],
+                        entry["key"],
+                        bool(entry.get("public", True)),
+                    )
+                )
 
     def get(self, uri: str) -> StoredFile | None:
         """The stored file of a data URI (``mast:TESS/product/...``), or None."""

@@ -612,8 +612,9 @@ def flyby_light(target: Target, sector: Sector, times: np.ndarray, cadence_s: fl
     if not sky.flybys_of(target.key):
         return np.zeros(times.size)
     mask = _aperture_mask(placement(target, sector), LC_STAMP, _optimal_radius(target))
-    images = flyby_images(target, times, cadence_s, stamp_wcs(target, sector, LC_STAMP), (LC_STAMP, LC_STAMP),
-                          tmag_flux)
+    images = flyby_images(
+        target, times, cadence_s, stamp_wcs(target, sector, LC_STAMP), (LC_STAMP, LC_STAMP), tmag_flux
+    )
     aperture, back = (mask & 2) != 0, (mask & 4) != 0
     added = images[:, aperture].sum(axis=1) - np.count_nonzero(aperture) * images[:, back].mean(axis=1)
     return added / star_flux(target)
@@ -741,9 +742,12 @@ def _pixel_columns(series: _Series, target: Target, sector: Sector, rng: np.rand
     psf = _psf_weights(*_star_pixel(where, side), side)
     sigma_abs = series.flux * series.sigma
     clean = series.flux * series.model * series.trend * (1.0 + _outlier_spikes(series, rng))
-    passing = flyby_images(target, series.time, series.cadence_s, stamp_wcs(target, sector, side), (side, side),
-                           tmag_flux)
-    flux = clean[:, None, None] * psf + passing + sigma_abs * np.sqrt(psf) * rng.standard_normal((n, side, side))
+    passing = flyby_images(
+        target, series.time, series.cadence_s, stamp_wcs(target, sector, side), (side, side), tmag_flux
+    )
+    flux = (
+        clean[:, None, None] * psf + passing + sigma_abs * np.sqrt(psf) * rng.standard_normal((n, side, side))
+    )
     bkg_err = math.sqrt(SKY_E_PER_S)
     bkg = series.bkg[:, None, None] + 0.2 * bkg_err * rng.standard_normal((n, side, side))
     flux_err = np.broadcast_to(np.hypot(sigma_abs * np.sqrt(psf), bkg_err), (n, side, side))

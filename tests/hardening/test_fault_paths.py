@@ -199,7 +199,7 @@ def test_astroquery_failures_become_one_clear_error(faults, call, rule, expected
 def test_archive_call_puts_a_time_limit_on_a_hanging_service(faults):
     injector = faults([{"delay": 5.0, "paths": [INVOKE], "first": 1}])
     with (
-        pytest.raises(ArchiveTimeoutError, match="took longer than 0.5 s"),
+        pytest.raises(ArchiveTimeoutError, match=r"took longer than 0.5 s"),
         archive_call("a slow query", timeout=0.5),
     ):
         Observations.query_criteria(obs_collection="TESS", target_name="261136679")

@@ -20,6 +20,7 @@ import pytest
 import requests
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
+
 from netguard import LOG_ENV, NetworkEscapeError, expected_escapes, installed
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -67,7 +67,7 @@ def test_frames_between_errors_say_why(start, end, message):
 
 
 def test_empty_answers_from_tesscut_become_errors():
-    with pytest.raises(NoCutoutError, match="RA 322.70000"):
+    with pytest.raises(NoCutoutError, match=r"RA 322.70000"):
         require_sectors(
             Table(names=["sectorName", "sector", "camera", "ccd"], dtype=[str, int, int, int]), WHERE
         )

@@ -142,7 +142,7 @@ def test_archive_call_raises_from_the_original():
 
 def test_archive_call_time_limit():
     with (
-        pytest.raises(ArchiveTimeoutError, match="a stuck call took longer than 0.2 s"),
+        pytest.raises(ArchiveTimeoutError, match=r"a stuck call took longer than 0.2 s"),
         archive_call("a stuck call", timeout=0.2),
     ):
         time.sleep(5)

@@ -91,7 +91,7 @@ def test_refused_connection():
 
 def test_a_web_page_instead_of_json_is_unavailable(server):
     server.plan = ["maintenance"]
-    with pytest.raises(ArchiveUnavailableError, match="not JSON .text/html") as info:
+    with pytest.raises(ArchiveUnavailableError, match=r"not JSON .text/html") as info:
         get_json(_url(server), session=make_session(backoff=0))
     assert "maintenance" in info.value.next_step
 

@@ -242,8 +242,14 @@ def test_require_rows_on_an_empty_product_table():
 def _sectors(*numbers):
     from astropy.table import Table
 
-    return Table({"sectorName": [f"tess-s{n:04d}-4-2" for n in numbers], "sector": list(numbers),
-                  "camera": [4] * len(numbers), "ccd": [2] * len(numbers)})
+    return Table(
+        {
+            "sectorName": [f"tess-s{n:04d}-4-2" for n in numbers],
+            "sector": list(numbers),
+            "camera": [4] * len(numbers),
+            "ccd": [2] * len(numbers),
+        }
+    )
 
 
 def test_require_sector_returns_the_row():
@@ -252,7 +258,9 @@ def test_require_sector_returns_the_row():
     assert require_sector(_sectors(1, 13, 27), 13, "Pi Men")["sectorName"] == "tess-s0013-4-2"
 
 
-@pytest.mark.parametrize(("table", "listed"), [(_sectors(1, 27), "1, 27"), (_sectors(), "none"), (None, "none")])
+@pytest.mark.parametrize(
+    ("table", "listed"), [(_sectors(1, 27), "1, 27"), (_sectors(), "none"), (None, "none")]
+)
 def test_require_sector_names_the_sectors_that_exist(table, listed):
     from helpers.errors import NoDataInSectorError, NoObservationsError
     from helpers.tess import require_sector

@@ -37,7 +37,7 @@ def test_the_environment_carries_the_platform_credentials(archive_env) -> None:
 
 def test_anonymous_clients_are_refused_by_the_platform_bucket(archive_env) -> None:
     client = _anonymous()
-    with pytest.raises(botocore.exceptions.ClientError, match="403|AccessDenied"):
+    with pytest.raises(botocore.exceptions.ClientError, match=r"403|AccessDenied"):
         client.head_object(Bucket=PLATFORM, Key=ROMAN_KEY)
     with pytest.raises(botocore.exceptions.ClientError, match="AccessDenied"):
         client.get_object(Bucket=PLATFORM, Key=ROMAN_KEY)

@@ -124,7 +124,7 @@ def test_the_name_constraints_stop_a_certificate_for_any_other_host(tmp_path, ho
     now = dt.datetime.now(dt.UTC)
     ca_key, ca_cert = _make_ca(now)
     key, cert = _leaf_for(host, ca_key, ca_cert, now)
-    with pytest.raises(ssl.SSLCertVerificationError, match="(?i)name constraint|permitted"):
+    with pytest.raises(ssl.SSLCertVerificationError, match=r"(?i)name constraint|permitted"):
         _handshake(tmp_path, ca_cert, key, cert, host)
     verifier = PolicyBuilder().store(Store([ca_cert])).time(now).build_server_verifier(DNSName(host))
     with pytest.raises(VerificationError):

@@ -120,7 +120,9 @@ def test_the_cube_s_frames_are_not_left_in_the_archive(cube_file):
     from offline_archive.paths import archive_root, data_dir
 
     manifest = read_manifest(archive_root())
-    assert not any("-s0001-1-2-" in entry["path"] and entry["path"].endswith("_ffic.fits")
-                   for entry in manifest["products"].values())
+    assert not any(
+        "-s0001-1-2-" in entry["path"] and entry["path"].endswith("_ffic.fits")
+        for entry in manifest["products"].values()
+    )
     assert not list(data_dir(archive_root()).rglob("*-s0001-1-2-*_ffic.fits"))
     assert not list(data_dir(archive_root()).glob("**/tess/public/ffi/s0001/*/*/1-2/*"))

@@ -123,10 +123,20 @@ def _reread(path: Path, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", sorted(set(WRITERS) - SLOW_KINDS))  # slow kinds: see test_ffi.py
 def test_every_kind_writes_and_rereads(kind, built, tmp_path):
-    shared = {"tess_lc": "lc", "tess_tp": "tp", "tess_dvt": "dvt", "tess_dvr_pdf": "dvr",
-              "tess_dvm_pdf": "dvm", "tess_dvs_pdf": "dvs", "tess_dvr_xml": "xml",
-              "generic_image": "image", "generic_spectrum": "spectrum", "hst_drz": "drz", "hst_flt": "flt",
-              "tess_ffic": "ffic"}
+    shared = {
+        "tess_lc": "lc",
+        "tess_tp": "tp",
+        "tess_dvt": "dvt",
+        "tess_dvr_pdf": "dvr",
+        "tess_dvm_pdf": "dvm",
+        "tess_dvs_pdf": "dvs",
+        "tess_dvr_xml": "xml",
+        "generic_image": "image",
+        "generic_spectrum": "spectrum",
+        "hst_drz": "drz",
+        "hst_flt": "flt",
+        "tess_ffic": "ffic",
+    }
     path = built[shared[kind]]
     assert find(path.name)[1].kind == kind
     _reread(path, kind)

@@ -74,7 +74,7 @@ def test_the_bandwidth_cap_paces_the_body_without_changing_it() -> None:
     [(-1.0, None), (float("nan"), None), (0.0, 0.0), (0.0, -5.0), (0.0, float("inf"))],
 )
 def test_impossible_settings_are_refused(latency, bandwidth) -> None:
-    with pytest.raises(ValueError, match="latency|bandwidth"):
+    with pytest.raises(ValueError, match=r"latency|bandwidth"):
         Shaping(latency_ms=latency, bandwidth_mbps=bandwidth)
 
 

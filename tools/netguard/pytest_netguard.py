@@ -14,8 +14,9 @@ import os
 import tempfile
 from pathlib import Path
 
-import netguard
 import pytest
+
+import netguard
 
 HERE = Path(__file__).resolve().parent
 
