@@ -76,9 +76,15 @@ class _Store(Protocol):
     def get(self, uri: str) -> StoredFile | None: ...
 
 
+#: TIC numbers have at most 10 digits; the archive's S3 keys pad them to 16.
+_TIC_DIGITS = 16
+
+
 def _tic(text: str) -> int:
-    if not text.isdigit() or int(text) == 0:
-        raise ExoMastError(f"'{text}' is not a TESS Input Catalog number.", 404)
+    # isdecimal, not isdigit: superscripts are digits that int() refuses.  The length check comes
+    # before int(), which refuses (ValueError) strings of more than 4300 digits.
+    if not text.isdecimal() or not text.isascii() or len(text) > _TIC_DIGITS or int(text) == 0:
+        raise ExoMastError(f"'{text[:40]}' is not a TESS Input Catalog number.", 404)
     return int(text)
 
 

@@ -381,7 +381,15 @@ def portal_error_shape(body: object) -> bool:
 #: Error-shape checks for services whose errors are not the portal's: ``(host, path prefix, check)``;
 #: the longest matching prefix wins, and a request no entry matches is held to the portal's shape.
 #: For example ``("mast.stsci.edu", "/tesscut/", lambda body: isinstance(body, dict) and body.get("msg"))``.
-ERROR_SHAPES: list[tuple[str, str, Callable[[object], bool]]] = []
+def _msg_shape(body: object) -> bool:
+    """ExoMAST's and TESScut's error shape: ``{"msg": "<what went wrong>"}``."""
+    return isinstance(body, dict) and isinstance(body.get("msg"), str) and bool(body["msg"])
+
+
+ERROR_SHAPES: list[tuple[str, str, Callable[[object], bool]]] = [
+    ("exo.mast.stsci.edu", "/api/v0.1/dvdata/", _msg_shape),
+    ("mast.stsci.edu", "/tesscut/", _msg_shape),
+]
 
 
 def error_shape(host: str, path: str) -> Callable[[object], bool]:
