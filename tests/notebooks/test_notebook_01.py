@@ -34,10 +34,6 @@ def archive_rows_of_tic():
     return [o for o in archive_observations() if o.obs_collection == "TESS" and o.target_name == TIC]
 
 
-def test_runs_well_under_a_minute(notebook):
-    assert notebook.seconds < 60, f"the notebook took {notebook.seconds:.1f} s"
-
-
 def test_no_unintended_warnings_or_log_messages(notebook):
     assert notebook.stderr_by_cell() == {}
 

@@ -43,10 +43,6 @@ def cloud_uri(filename: str) -> str:
     raise LookupError(filename)
 
 
-def test_runs_well_under_a_minute(notebook):
-    assert notebook.seconds < 60, f"the notebook took {notebook.seconds:.1f} s"
-
-
 def test_no_unintended_warnings_or_log_messages(notebook):
     assert notebook.stderr_by_cell() == {}
 

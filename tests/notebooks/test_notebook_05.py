@@ -27,10 +27,6 @@ def notebook(run_notebook):
     executed.shutdown()
 
 
-def test_runs_well_under_a_minute(notebook):
-    assert notebook.seconds < 60, f"the notebook took {notebook.seconds:.1f} s"
-
-
 def test_only_the_progress_bar_writes_to_stderr(notebook):
     stderr = notebook.stderr_by_cell()
     bulk_cell = next(i for i, c in enumerate(notebook.nb.cells) if "measure_files(ffic_uris" in c.source)
