@@ -76,15 +76,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"data: {data_dir(root)} ({state})")
         return 0
-    try:
-        options = {
-            "shaping": _shaping(args),
-            "faults": FaultPlan.load(args.faults) if args.faults else None,
-            "request_log": Path(args.request_log).resolve() if args.request_log else None,
-        }
-    except (OSError, TypeError, ValueError) as exc:  # a malformed latency or --faults plan ...
-        print(f"offline_archive: {exc}", file=sys.stderr)
-        return 2
+    options = {"request_log": Path(args.request_log).resolve() if args.request_log else None}
+    for name, option, parse in (
+        ("shaping", "--latency-ms/--bandwidth-mbps", lambda: _shaping(args)),
+        ("faults", "--faults plan", lambda: FaultPlan.load(args.faults) if args.faults else None),
+    ):
+        try:
+            options[name] = parse()
+        except (OSError, TypeError, ValueError) as exc:  # a malformed value: say which option
+            print(f"offline_archive: bad {option}: {exc}", file=sys.stderr)
+            return 2
     try:
         if args.command == "serve":
             serve(root, args.env_file, **options)

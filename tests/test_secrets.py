@@ -92,3 +92,38 @@ def test_executed_notebooks_print_no_credentials(notebook):
         return
     assert json.loads(notebook.read_text())["cells"], "an executed notebook"
     assert scan_secrets.scan_files([notebook]) == []
+
+
+def test_findings_in_several_notebooks_name_each_notebook(tmp_path, monkeypatch):
+    """detect-secrets names files relative to the working directory when it scans several."""
+    key_id, secret = _fake_aws_key()
+    for name, text in (("clean", "nothing to see\n"), ("leaky", f"{key_id} {secret}\n")):
+        cell = nbformat.v4.new_code_cell(
+            "print(x)", outputs=[nbformat.v4.new_output("stream", name="stdout", text=text)]
+        )
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / f"{name}.ipynb")
+    elsewhere = tmp_path / "a" / "b" / "c"
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    found = scan_secrets.scan_files([tmp_path / "clean.ipynb", tmp_path / "leaky.ipynb"], root=tmp_path)
+    assert found and {f.path.split(" ")[0] for f in found} == {"leaky.ipynb"}
+
+
+def test_embedded_binary_payloads_are_skipped_but_a_key_beside_them_is_not(tmp_path):
+    """A bokeh document carries gzipped arrays as base64 inside its HTML; they are not keys."""
+    import base64
+    import gzip
+
+    payload = base64.b64encode(gzip.compress(random.Random(2).randbytes(3000))).decode()
+    html = f'<script>const docs_json = {{"array": {{"type": "bytes", "data": "{payload}"}}}};</script>'
+    cell = nbformat.v4.new_code_cell(
+        "show(p)", outputs=[nbformat.v4.new_output("display_data", data={"text/html": html})]
+    )
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "bokeh.ipynb")
+    assert scan_secrets.scan_files([tmp_path / "bokeh.ipynb"], root=tmp_path) == []
+
+    key_id, secret = _fake_aws_key()
+    cell.outputs[0]["data"]["text/html"] = html.replace("</script>", f"</script>{key_id} {secret}")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "bokeh.ipynb")
+    found = scan_secrets.scan_files([tmp_path / "bokeh.ipynb"], root=tmp_path)
+    assert "AWS Access Key" in {f.kind for f in found}

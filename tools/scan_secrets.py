@@ -5,7 +5,11 @@
 ``make test`` runs the same scan through ``tests/test_secrets.py``.
 
 Notebooks are scanned as what a reader sees: cell sources and text outputs.  Images and other
-binary outputs are left out (base64 pixels look like random keys to an entropy detector).  A line
+binary outputs are left out (base64 pixels look like random keys to an entropy detector), and so
+are binary payloads embedded in text outputs: a run of 256 or more base64 characters (bokeh's
+gzipped arrays, inline images) is replaced by a placeholder.  No credential format is one unbroken
+base64 run that long (AWS secrets are 40 characters, Azure keys 88; JWTs have dots; PEM private
+keys have line breaks and a ``BEGIN`` line that is detected on its own).  A line
 that must hold something credential-shaped on purpose (the offline archive's placeholder loader
 key) carries detect-secrets' inline ``pragma: allowlist secret`` comment; nothing else is allowed.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -33,6 +38,8 @@ TEXT_MIMETYPES = (
     "application/json",
     "application/javascript",
 )
+#: An unbroken run of base64 this long is a binary payload, not a credential.
+BINARY_RUN = re.compile(r"[A-Za-z0-9+/]{256,}={0,2}")
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,7 @@ def notebook_text(path: Path) -> str:
                     )
             if output.get("output_type") == "error":
                 parts.append(output.get("evalue", ""))
-    return "\n".join(parts)
+    return BINARY_RUN.sub(lambda m: f"<{len(m.group())} characters of base64 data>", "\n".join(parts))
 
 
 def _scan(paths: list[Path]) -> SecretsCollection:
@@ -101,11 +108,12 @@ def scan_files(paths: list[Path], root: Path = ROOT) -> list[Finding]:
         for index, notebook in enumerate(notebooks):
             text_file = Path(tmp) / f"{index}-{notebook.stem}.txt"
             text_file.write_text(notebook_text(notebook), encoding="utf-8")
-            texts[str(text_file)] = notebook
-        for filename, secret in _scan([Path(name) for name in texts]):
+            texts[text_file.resolve()] = notebook
+        for filename, secret in _scan(list(texts)):
+            # detect-secrets names files relative to the working directory: resolve to look up.
             findings.append(
                 Finding(
-                    _shown(texts[filename], root) + " (text of cells and outputs)",
+                    _shown(texts[Path(filename).resolve()], root) + " (text of cells and outputs)",
                     secret.line_number,
                     secret.type,
                 )
