@@ -13,7 +13,8 @@
 A TCE is named either in full (``s0001-s0001:TCE_1``) or by number (``TCE_1`` or ``1``) with a
 ``sector`` parameter (``s0001-s0001``, or ``1`` for a single sector).  As on the live service, a
 star with no TCEs and an unknown TCE answer 404, and a request that lacks the TCE or its sector
-answers 400.  Every error is ``{"msg": ...}``.
+answers 400.  Every error is ``{"msg": ...}``.  astropy is imported on the first request, not when
+the archive starts.
 """
 
 from __future__ import annotations
@@ -22,14 +23,16 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from astropy.io import fits
 from flask import Flask, Response, jsonify, request
 
 from . import catalogue
 from .store import StoredFile
+
+if TYPE_CHECKING:
+    from astropy.io import fits
 
 __all__ = ["EXOMAST", "DvRun", "ExoMastError", "dv_info", "dv_runs", "dv_table", "register", "tce_names"]
 
@@ -102,6 +105,8 @@ def dv_runs(tic: int, store: _Store) -> list[DvRun]:
 
 
 def _tce_extensions(path: Path) -> list[str]:
+    from astropy.io import fits  # slow to import: see the module docstring
+
     with fits.open(path, lazy_load_hdus=True) as hdul:
         return [hdu.name for hdu in hdul[1:] if re.fullmatch(r"TCE_\d+", hdu.name)]
 
@@ -173,6 +178,8 @@ def _header_dict(header: fits.Header) -> dict[str, object]:
 
 def dv_info(tic: int, tce: str | None, sector: str | None, store: _Store) -> dict[str, dict[str, object]]:
     """The ``info`` answer: the primary header and the TCE's table header, as JSON objects."""
+    from astropy.io import fits
+
     run, extension = _resolve(tic, tce, sector, store)
     with fits.open(run.path) as hdul:
         return {
@@ -206,6 +213,8 @@ def _json_values(array: np.ndarray) -> list[object]:
 
 def dv_table(tic: int, tce: str | None, sector: str | None, store: _Store) -> dict[str, list]:
     """The ``table`` answer: the column descriptions and one object per cadence."""
+    from astropy.io import fits
+
     run, extension = _resolve(tic, tce, sector, store)
     with fits.open(run.path) as hdul:
         hdu = hdul[extension]

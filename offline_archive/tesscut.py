@@ -10,7 +10,8 @@
     (:mod:`offline_archive.generate.ffi`).  When no cube covers the position the answer is JSON
     ``{"msg": ...}`` (status 200), which astroquery turns into a ``NoResultsWarning``.
 
-Malformed parameters answer 400 with ``{"msg": ...}``.
+Malformed parameters answer 400 with ``{"msg": ...}``.  astrocut and astropy are imported on the
+first cutout, not when the archive starts: importing them takes seconds.
 """
 
 from __future__ import annotations
@@ -20,16 +21,15 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import astropy.units as u
-from astrocut import TessCubeCutout
-from astrocut.exceptions import DataWarning, InvalidQueryError
-from astropy.coordinates import SkyCoord
 from flask import Flask, Response, jsonify, request
 
 from . import catalogue
 from .store import StoredFile
+
+if TYPE_CHECKING:
+    import astropy.units as u
 
 __all__ = ["FfiSector", "TesscutError", "cube_paths", "cutout_zip", "register", "sectors_at"]
 
@@ -120,6 +120,8 @@ def _position() -> tuple[float, float]:
 
 
 def _cutout_size() -> list[int] | u.Quantity:
+    import astropy.units as u  # slow to import: see the module docstring
+
     units = request.values.get("units", "px")
     if units == "px":
         return [round(_number(axis, 1.0, MAX_SIDE_PX)) for axis in ("y", "x")]
@@ -159,6 +161,10 @@ def cutout_zip(
     bytes or str
         The zip file's bytes, or a message when no cube covers the position.
     """
+    from astrocut import TessCubeCutout  # slow to import: see the module docstring
+    from astrocut.exceptions import DataWarning, InvalidQueryError
+    from astropy.coordinates import SkyCoord
+
     where = f"({ra:.6f}, {dec:.6f})" + (f" in sector {sector}" if sector else "")
     ffis = [ffi for ffi in sectors_at(ra, dec) if sector is None or ffi.sector == sector]
     if not ffis:
