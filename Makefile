@@ -99,8 +99,8 @@ lab: archive
 
 # Against the real services: no archive, no proxy, no local S3, no network guard.
 live-test: install
-	NETGUARD=off env -u HTTPS_PROXY -u HTTP_PROXY -u https_proxy -u http_proxy -u AWS_ENDPOINT_URL_S3 \
-		-u REQUESTS_CA_BUNDLE -u SSL_CERT_FILE -u OFFLINE_ARCHIVE_PROXY \
+	NETGUARD=off OFFLINE_ARCHIVE=off env -u HTTPS_PROXY -u HTTP_PROXY -u https_proxy -u http_proxy -u AWS_ENDPOINT_URL_S3 \
+		-u REQUESTS_CA_BUNDLE -u SSL_CERT_FILE -u CURL_CA_BUNDLE -u OFFLINE_ARCHIVE_PROXY \
 		$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks $(call JUNIT,live)
 
 # The canary: resolve the unpinned names of pyproject.toml to their newest releases in

@@ -6,6 +6,9 @@ needed and the archive is started, as a subprocess on 127.0.0.1, *before* any te
 starts each notebook's kernel while setting up the notebook, earlier than fixtures are set up,
 so the environment must already point at the archive then.  The archive is stopped when the
 session ends.
+
+``OFFLINE_ARCHIVE=off`` in the environment keeps the archive down, so that the notebooks reach the
+real MAST and AWS (``make live-test`` sets it, with the network guard off).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 READY_TIMEOUT_S = 60.0
+#: ``OFFLINE_ARCHIVE=off``: a live run, against the real services.
+SWITCH_ENV = "OFFLINE_ARCHIVE"
 
 # No network escapes: the guard for this session, the archive and the notebook kernels.
 sys.path.insert(0, str(ROOT / "tools" / "netguard"))
@@ -103,9 +108,33 @@ _archive = _Archive()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "archive: the test needs the offline archive running")
+    if _live():
+        leftover = sorted(
+            name
+            for name in ("OFFLINE_ARCHIVE_PROXY", "AWS_ENDPOINT_URL_S3", "HTTPS_PROXY", "https_proxy")
+            if "127.0.0.1" in os.environ.get(name, "")
+        )
+        if leftover:
+            raise pytest.UsageError(
+                f"{SWITCH_ENV}=off asks for a live run, but {', '.join(leftover)} still point at the "
+                "offline archive (its environment was sourced in this shell). Run `make live-test`, "
+                "which clears them, or open a fresh shell."
+            )
+
+
+def _live() -> bool:
+    return os.environ.get(SWITCH_ENV, "").lower() == "off"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if _live():
+        return f"offline archive: off (${SWITCH_ENV}=off): tests reach the real MAST and AWS"
+    return "offline archive: started when a collected test needs it"
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    if _live():
+        return
     if any(_needs_archive(item) for item in items) and _archive.process is None:
         _archive.start()
 
