@@ -6,7 +6,11 @@ built DV file, never from the notebook's outputs.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
+import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -98,6 +102,31 @@ def test_both_plots_are_drawn_with_bokeh_3_calls(notebook):
     outputs = [o for cell in notebook.nb.cells for o in cell.get("outputs", [])]
     assert sum("application/vnd.bokehjs_exec.v0+json" in o.get("data", {}) for o in outputs) == 2
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 1  # the matplotlib fold
+
+
+def _bokeh_arrays(text: str):
+    """The (name, shape, dtype, payload) of every binary array in a bokeh document's JSON."""
+    array = re.compile(
+        r'"(\w+)",\{"type":"ndarray","array":\{"type":"bytes","data":"([A-Za-z0-9+/=]+)"\},'
+        r'"shape":\[([0-9,]*)\],"dtype":"(\w+)"'
+    )
+    for name, data, shape, dtype in array.findall(text):
+        yield name, [int(n) for n in shape.split(",") if n], np.dtype(dtype), base64.b64decode(data)
+
+
+def test_the_plots_data_decodes_as_bokehjs_reads_it(notebook):
+    """BokehJS gunzips each array and checks its length (astropy Columns once broke the gzip)."""
+    documents = [
+        "".join(o["data"]["application/javascript"])
+        for cell in notebook.nb.cells
+        for o in cell.get("outputs", [])
+        if "application/vnd.bokehjs_exec.v0+json" in o.get("data", {})
+    ]
+    arrays = [a for text in documents for a in _bokeh_arrays(text)]
+    assert {name for name, *_ in arrays} >= {"phase", "flux", "time"}
+    for name, shape, dtype, payload in arrays:
+        raw = gzip.decompress(payload)  # checks the trailer's CRC and length
+        assert len(raw) == math.prod(shape) * dtype.itemsize, name
 
 
 def test_the_event_is_found_near_btjd_1334_5(notebook):
