@@ -33,7 +33,9 @@ def _fake_aws_key() -> tuple[str, str]:
 def test_a_planted_aws_key_is_caught(tmp_path):
     key_id, secret = _fake_aws_key()
     planted = tmp_path / "settings.py"
-    planted.write_text(f'aws_access_key_id = "{key_id}"\naws_secret_access_key = "{secret}"\n')
+    # The two settings boto3 reads, with the made-up values: a settings file as a leak looks.
+    settings = {"aws_access_key_id": key_id, "aws_secret_access_key": secret}
+    planted.write_text("".join(f'{name} = "{value}"\n' for name, value in settings.items()))
     found = scan_secrets.scan_files([planted], root=tmp_path)
     assert {f.kind for f in found} >= {"AWS Access Key"}
     assert {f.line for f in found} == {1, 2}
@@ -127,3 +129,22 @@ def test_embedded_binary_payloads_are_skipped_but_a_key_beside_them_is_not(tmp_p
     nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "bokeh.ipynb")
     found = scan_secrets.scan_files([tmp_path / "bokeh.ipynb"], root=tmp_path)
     assert "AWS Access Key" in {f.kind for f in found}
+
+
+def test_bokehs_session_token_is_skipped_but_a_token_with_more_in_it_is_not(tmp_path):
+    """BokehJS inline carries base64 of {"session_id": "default"}; other JSON tokens are scanned."""
+    import base64
+
+    def token(payload: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+    bundle = f'n.DEFAULT_TOKEN="{token({"session_id": "default"})}";'
+    key_id, secret = _fake_aws_key()
+    leaky = f'n.TOKEN="{token({"aws_secret_access_key": secret, "session_id": key_id})}";'
+    for name, text in (("bokeh", bundle), ("leaky", leaky)):
+        cell = nbformat.v4.new_code_cell(
+            "show(p)", outputs=[nbformat.v4.new_output("display_data", data={"application/javascript": text})]
+        )
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / f"{name}.ipynb")
+    assert scan_secrets.scan_files([tmp_path / "bokeh.ipynb"], root=tmp_path) == []
+    assert scan_secrets.scan_files([tmp_path / "leaky.ipynb"], root=tmp_path) != []

@@ -9,7 +9,10 @@ binary outputs are left out (base64 pixels look like random keys to an entropy d
 are binary payloads embedded in text outputs: a run of 256 or more base64 characters (bokeh's
 gzipped arrays, inline images) is replaced by a placeholder.  No credential format is one unbroken
 base64 run that long (AWS secrets are 40 characters, Azure keys 88; JWTs have dots; PEM private
-keys have line breaks and a ``BEGIN`` line that is detected on its own).  A line
+keys have line breaks and a ``BEGIN`` line that is detected on its own).  BokehJS, which ``make
+run`` puts inline, carries an unsigned session token, base64 of ``{"session_id": "default"}``:
+a base64 string that decodes to a JSON object holding nothing but a ``session_id`` is replaced
+too (a signed token has dots and a signature, and is still scanned).  A line
 that must hold something credential-shaped on purpose (the offline archive's placeholder loader
 key) carries detect-secrets' inline ``pragma: allowlist secret`` comment; nothing else is allowed.
 """
@@ -17,6 +20,8 @@ key) carries detect-secrets' inline ``pragma: allowlist secret`` comment; nothin
 from __future__ import annotations
 
 import argparse
+import base64
+import binascii
 import json
 import re
 import subprocess
@@ -40,6 +45,8 @@ TEXT_MIMETYPES = (
 )
 #: An unbroken run of base64 this long is a binary payload, not a credential.
 BINARY_RUN = re.compile(r"[A-Za-z0-9+/]{256,}={0,2}")
+#: Base64 (or base64url) of a JSON object: it starts with ``{"``.
+JSON_TOKEN = re.compile(r"eyJ[A-Za-z0-9_\-+/]+={0,2}")
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,18 @@ def notebook_text(path: Path) -> str:
                     )
             if output.get("output_type") == "error":
                 parts.append(output.get("evalue", ""))
-    return BINARY_RUN.sub(lambda m: f"<{len(m.group())} characters of base64 data>", "\n".join(parts))
+    text = BINARY_RUN.sub(lambda m: f"<{len(m.group())} characters of base64 data>", "\n".join(parts))
+    return JSON_TOKEN.sub(_session_token_elided, text)
+
+
+def _session_token_elided(match: re.Match) -> str:
+    """A bokeh session token (JSON with only a ``session_id``) as a placeholder; else unchanged."""
+    token = match.group()
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (binascii.Error, ValueError):  # not base64 of JSON after all
+        return token
+    return "<bokeh session token>" if isinstance(payload, dict) and set(payload) == {"session_id"} else token
 
 
 def _scan(paths: list[Path]) -> SecretsCollection:
