@@ -24,6 +24,7 @@ from .sky import (
     Target,
     _offset,
     btjd_to_mjd,
+    tess_observation,
 )
 
 #: SPOC pipeline run number that appears in each sector's file names.
@@ -41,9 +42,6 @@ FFI_WINDOW_PX = 64
 FFI_CADENCE_S = 1800
 #: Side of a TESS pixel on the sky (21 arcsec), as the generator draws it.
 TESS_PIXEL_DEG = 21.0 / 3600.0
-
-TESS_TITLE = "TESS Observations"
-TESS_PI = "Ricker, George"
 
 
 def tic_dir(tic: int, sectors: str) -> str:
@@ -81,15 +79,9 @@ def _tess_timeseries(target: Target, sector: Sector, cadence_s: int, obsid: int,
         )
     if tce:
         products += _dv_products(target, sector.dv_stamp, sector.number, sector.number, run, directory)
-    return Observation(
+    return tess_observation(
         obsid=obsid,
-        obs_collection="TESS",
-        instrument_name="Photometer",
-        project="TESS",
-        filters="TESS",
-        wavelength_region="OPTICAL",
         target_name=str(target.tic),
-        target_classification="",
         obs_id=stem,
         s_ra=target.ra,
         s_dec=target.dec,
@@ -98,15 +90,10 @@ def _tess_timeseries(target: Target, sector: Sector, cadence_s: int, obsid: int,
         t_min=round(btjd_to_mjd(sector.start_btjd), 6),
         t_max=round(btjd_to_mjd(sector.end_btjd), 6),
         t_exptime=float(cadence_s),
-        em_min=600.0,
-        em_max=1000.0,
         footprint_deg=0.05,
         proposal_id="N/A",
-        proposal_pi=TESS_PI,
         proposal_type="GI" if not fast else "DDT",
-        obs_title=TESS_TITLE,
         sequence_number=sector.number,
-        provenance_name="SPOC",
         products=tuple(products),
         target=target.key,
         data_url_index=0,
@@ -180,15 +167,9 @@ def _tess_dv_multisector(
     sectors = f"s{first:04d}-s{last:04d}"
     directory = tic_dir(target.tic, sectors)
     products = _dv_products(target, stamp, first, last, run, directory)
-    return Observation(
+    return tess_observation(
         obsid=obsid,
-        obs_collection="TESS",
-        instrument_name="Photometer",
-        project="TESS",
-        filters="TESS",
-        wavelength_region="OPTICAL",
         target_name=str(target.tic),
-        target_classification="",
         obs_id=f"{stamp}-{sectors}-{target.tic:016d}-{run:05d}",
         s_ra=target.ra,
         s_dec=target.dec,
@@ -197,15 +178,10 @@ def _tess_dv_multisector(
         t_min=round(btjd_to_mjd(SECTORS[first].start_btjd), 6),
         t_max=round(btjd_to_mjd(end_btjd), 6),
         t_exptime=120.0,
-        em_min=600.0,
-        em_max=1000.0,
         footprint_deg=0.05,
         proposal_id="N/A",
-        proposal_pi=TESS_PI,
         proposal_type="GI",
-        obs_title=TESS_TITLE,
         sequence_number=None,
-        provenance_name="SPOC",
         products=tuple(products),
         target=target.key,
         data_url_index=0,
@@ -217,15 +193,9 @@ def _tess_ffi(target: Target, sector: Sector, obsid: int) -> Observation:
     # The CCD's centre lies a few degrees from the target: the footprint (12 deg square) covers it.
     ra, dec = _offset(target.ra, target.dec, 2.5 + 0.3 * ccd, -1.5 + 0.2 * camera)
     exptime = 1800.0 if sector.number <= 26 else 600.0
-    return Observation(
+    return tess_observation(
         obsid=obsid,
-        obs_collection="TESS",
-        instrument_name="Photometer",
-        project="TESS",
-        filters="TESS",
-        wavelength_region="OPTICAL",
         target_name="TESS FFI",
-        target_classification="",
         obs_id=f"tess-{sector.label}-{camera}-{ccd}",
         s_ra=round(ra, 6),
         s_dec=round(dec, 6),
@@ -234,13 +204,8 @@ def _tess_ffi(target: Target, sector: Sector, obsid: int) -> Observation:
         t_min=round(btjd_to_mjd(sector.start_btjd), 6),
         t_max=round(btjd_to_mjd(sector.end_btjd), 6),
         t_exptime=exptime,
-        em_min=600.0,
-        em_max=1000.0,
         footprint_deg=6.0,
-        proposal_pi=TESS_PI,
-        obs_title=TESS_TITLE,
         sequence_number=sector.number,
-        provenance_name="SPOC",
         products=(),
         data_url_index=None,
     )
@@ -273,15 +238,9 @@ def _tess_ffi_window(target: Target, sector: Sector, obsid: int) -> Observation:
         group="",
         params=params,
     )
-    return Observation(
+    return tess_observation(
         obsid=obsid,
-        obs_collection="TESS",
-        instrument_name="Photometer",
-        project="TESS",
-        filters="TESS",
-        wavelength_region="OPTICAL",
         target_name="TESS FFI",
-        target_classification="",
         obs_id=name,
         s_ra=target.ra,
         s_dec=target.dec,
@@ -290,13 +249,8 @@ def _tess_ffi_window(target: Target, sector: Sector, obsid: int) -> Observation:
         t_min=round(btjd_to_mjd(sector.start_btjd), 6),
         t_max=round(btjd_to_mjd(sector.end_btjd), 6),
         t_exptime=float(FFI_CADENCE_S),
-        em_min=600.0,
-        em_max=1000.0,
         footprint_deg=round((FFI_WINDOW_PX / 2 - 1) * TESS_PIXEL_DEG, 6),
-        proposal_pi=TESS_PI,
-        obs_title=TESS_TITLE,
         sequence_number=sector.number,
-        provenance_name="SPOC",
         products=(cube,),
         data_url_index=None,
     )

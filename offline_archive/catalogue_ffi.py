@@ -15,7 +15,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from .sky import BTJD_OFFSET, SECTORS, TIC_229742722, Observation, Product, Target, btjd_to_mjd, cadence_times
+from .sky import (
+    BTJD_OFFSET,
+    SECTORS,
+    TIC_229742722,
+    Observation,
+    Product,
+    Target,
+    btjd_to_mjd,
+    cadence_times,
+    tess_observation,
+)
 
 SECTOR = SECTORS[1]
 CAMERA = 1
@@ -84,15 +94,9 @@ def _product(frame: Frame) -> Product:
 
 def sector1_camera1_ccd1(obsid: int) -> Observation:
     """The observation ``tess-s0001-1-1`` with one product per full-frame image."""
-    return Observation(
+    return tess_observation(
         obsid=obsid,
-        obs_collection="TESS",
-        instrument_name="Photometer",
-        project="TESS",
-        filters="TESS",
-        wavelength_region="OPTICAL",
         target_name="TESS FFI",
-        target_classification="",
         obs_id=OBS_ID,
         s_ra=CCD_CENTRE[0],
         s_dec=CCD_CENTRE[1],
@@ -101,13 +105,8 @@ def sector1_camera1_ccd1(obsid: int) -> Observation:
         t_min=round(btjd_to_mjd(SECTOR.start_btjd), 6),
         t_max=round(btjd_to_mjd(SECTOR.end_btjd), 6),
         t_exptime=CADENCE_S,
-        em_min=600.0,
-        em_max=1000.0,
         footprint_deg=CCD_HALF_WIDTH_DEG,
-        proposal_pi="Ricker, George",
-        obs_title="TESS Observations",
         sequence_number=SECTOR.number,
-        provenance_name="SPOC",
         products=tuple(_product(f) for f in frames()),
         data_url_index=None,
     )

@@ -419,6 +419,27 @@ class Observation:
         }
 
 
+#: What every TESS observation in MAST shares (the mission's CAOM fields).
+TESS_FIELDS: dict[str, object] = {
+    "obs_collection": "TESS",
+    "instrument_name": "Photometer",
+    "project": "TESS",
+    "filters": "TESS",
+    "wavelength_region": "OPTICAL",
+    "target_classification": "",
+    "em_min": 600.0,
+    "em_max": 1000.0,
+    "proposal_pi": "Ricker, George",
+    "obs_title": "TESS Observations",
+    "provenance_name": "SPOC",
+}
+
+
+def tess_observation(**fields: object) -> Observation:
+    """An :class:`Observation` of TESS: the mission's fields (:data:`TESS_FIELDS`) plus ``fields``."""
+    return Observation(**TESS_FIELDS, **fields)
+
+
 def _tangent(ra0: float, dec0: float, ra: float, dec: float) -> tuple[float, float]:
     """Gnomonic projection (degrees) of (ra, dec) about (ra0, dec0)."""
     a0, d0, a, d = map(math.radians, (ra0, dec0, ra, dec))
