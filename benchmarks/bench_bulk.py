@@ -12,10 +12,18 @@ Figures: the wall-time ratio, the ratio of bytes fetched (downloads against the 
 streaming reads fetched), the peak memory of the parallel run summed over its processes, and,
 to justify the local cluster's choice of threads, the wall-time ratio and peak memory of the
 same run on two worker processes of eight threads each.
+
+The archive's FFIs are 64 x 64-pixel stand-ins, so their headers are a third of each file and
+the bytes ratio is small.  ``bulk_bytes_ratio_full_size`` measures the same read on one FFI of
+the real CCD's size (a stand-in's headers over a 2136 x 2078 image and its uncertainties),
+served by moto on the loopback interface: the file's size over the bytes the measurement
+fetched from it.
 """
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import shlex
 import subprocess
@@ -29,12 +37,17 @@ from pathlib import Path
 from typing import Self
 
 import boto3
+import fsspec
+import numpy as np
 import psutil
+import s3fs
+from astropy.io import fits
 from botocore import UNSIGNED
 from botocore.config import Config
+from moto.server import ThreadedMotoServer
 
 from helpers.bulk import connect, measure_files
-from helpers.ffi import AperturePhotometry
+from helpers.ffi import AperturePhotometry, FfiLayout
 from helpers.files import split_s3_uri
 from offline_archive import catalogue_ffi
 
@@ -147,6 +160,59 @@ def parallel_run(uris: list[str], measure: AperturePhotometry, **cluster: object
     return seconds, sum(v["bytes_read"] for v in result.values), result.values
 
 
+#: The real calibrated FFI's image: rows, columns.
+FULL_SIZE = (2078, 2136)
+
+
+def full_size_copy(uri: str) -> bytes:
+    """The FFI at ``uri`` with its two images replaced by images of the real CCD's size."""
+    with fits.open(io.BytesIO(fsspec.filesystem("s3", anon=True).cat(uri))) as hdul:
+        rng = np.random.default_rng(5)
+        for hdu in hdul[1:]:
+            hdu.data = rng.normal(hdu.data.mean(), 1.0, FULL_SIZE).astype(np.float32)
+        out = io.BytesIO()
+        hdul.writeto(out)
+    return out.getvalue()
+
+
+@contextmanager
+def s3_endpoint(url: str) -> Iterator[None]:
+    """Point new S3 clients (and fsspec's S3 filesystems) at ``url`` meanwhile."""
+    saved = os.environ.get("AWS_ENDPOINT_URL_S3")
+    os.environ["AWS_ENDPOINT_URL_S3"] = url
+    s3fs.S3FileSystem.clear_instance_cache()
+    try:
+        yield
+    finally:
+        os.environ.pop("AWS_ENDPOINT_URL_S3")
+        if saved is not None:
+            os.environ["AWS_ENDPOINT_URL_S3"] = saved
+        s3fs.S3FileSystem.clear_instance_cache()
+
+
+def full_size_bytes_ratio(stand_in: str, measure: AperturePhotometry) -> tuple[int, int]:
+    """The size of a full-size FFI, and the bytes ``measure``'s read fetches from it (served by moto)."""
+    body = full_size_copy(stand_in)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    requests_log = logging.getLogger("werkzeug")  # moto's server logs every request there
+    level = requests_log.level
+    requests_log.setLevel(logging.WARNING)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        with s3_endpoint(f"http://{host}:{port}"):
+            s3 = boto3.client("s3", config=Config(signature_version=UNSIGNED))
+            s3.create_bucket(Bucket="full-size", ACL="public-read")
+            s3.put_object(Bucket="full-size", Key="ffic.fits", Body=body, ACL="public-read")
+            uri = "s3://full-size/ffic.fits"
+            layout = FfiLayout.read(uri)
+            fetched = AperturePhotometry(measure.x, measure.y, layout=layout)(uri)["bytes_read"]
+    finally:
+        server.stop()
+        requests_log.setLevel(level)
+    return len(body), fetched
+
+
 def run() -> list[dict]:
     frames = catalogue_ffi.frames()
     uris = [f"s3://stpubdata/{f.s3_dir}/{f.filename}" for f in frames]
@@ -158,6 +224,7 @@ def run() -> list[dict]:
             parallel_s, parallel_bytes, parallel_values = parallel_run(uris, measure)
         with PeakMemory(exclude=archive.pid) as processes_memory:
             processes_s, _, _ = parallel_run(uris, measure, processes=True, n_workers=2, threads_per_worker=8)
+        full_size, full_size_fetched = full_size_bytes_ratio(uris[0], measure)
     same = [
         (a["time"], a["flux"], a["background"]) == (b["time"], b["flux"], b["background"])
         for a, b in zip(serial_values, parallel_values, strict=True)
@@ -166,7 +233,8 @@ def run() -> list[dict]:
         raise RuntimeError("the serial and parallel measurements differ")
     print(
         f"serial {serial_s:.1f} s, {serial_bytes / 1e6:.1f} MB; parallel (threads) {parallel_s:.1f} s, "
-        f"{parallel_bytes / 1e6:.1f} MB; parallel (2 processes) {processes_s:.1f} s",
+        f"{parallel_bytes / 1e6:.1f} MB; parallel (2 processes) {processes_s:.1f} s; "
+        f"a full-size FFI: {full_size_fetched:,} of {full_size:,} bytes read",
         flush=True,
     )
     return [
@@ -183,4 +251,10 @@ def run() -> list[dict]:
             "2 worker processes; cf. bulk_wall_ratio",
         ),
         _entry("bulk_processes_peak_mem_mb", processes_memory.peak / 2**20, "MB", "cf. bulk_peak_mem_mb"),
+        _entry(
+            "bulk_bytes_ratio_full_size",
+            full_size / full_size_fetched,
+            "x",
+            "the same read on one FFI of the real size; cf. bulk_bytes_ratio",
+        ),
     ]

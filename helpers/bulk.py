@@ -66,9 +66,10 @@ SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 #: client's bookkeeping) and otherwise waits for the network; waiting threads overlap, while
 #: more threads than that only fight over Python's interpreter lock.  Worker processes would
 #: spread the Python work over the cores, but each must start and import astropy and s3fs
-#: before its first file, and on a two-core laptop that costs more than it saves
-#: (benchmarks/bench_bulk.py measures both: ``bulk_wall_ratio`` for this cluster,
-#: ``bulk_processes_wall_ratio`` for two processes of eight threads).  On a machine with more
+#: before its first file: on a two-core laptop they finish a sector about as soon, with
+#: nearly three times the memory (benchmarks/bench_bulk.py measures both: ``bulk_wall_ratio``
+#: and ``bulk_peak_mem_mb`` for this cluster, ``bulk_processes_*`` for two processes of eight
+#: threads).  On a machine with more
 #: cores, ``connect(processes=True, n_workers=...)`` gives each core a worker.  Everything
 #: listens on the loopback interface only (TCP rather than Dask's in-process transport, whose
 #: addresses would make the dashboard link point at the machine's network address).

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
+
+import fsspec
 import numpy as np
 import pytest
+from astropy.io import fits
 
 from helpers.errors import TutorialError
-from helpers.ffi import AperturePhotometry, OffImageError, locate
+from helpers.ffi import (
+    AperturePhotometry,
+    FetchedBytesOnly,
+    FfiLayout,
+    OffImageError,
+    OutsideFetchedBytes,
+    locate,
+)
 from offline_archive import catalogue_ffi
 from offline_archive.generate import ffi_sector as generated
 from offline_archive.generate.tess import background
@@ -47,6 +59,62 @@ def test_a_measurement_reads_the_times_and_a_small_part_of_the_file(photometry) 
     assert row["background"] == pytest.approx(expected_sky, rel=0.1)
 
 
+def test_at_records_the_layout_astropy_reads_in_the_whole_file(photometry) -> None:
+    whole = fsspec.filesystem("s3", anon=True).cat(uri(FRAMES[0]))
+    with fits.open(io.BytesIO(whole)) as hdul:
+        image = hdul[1]
+        assert photometry.layout == FfiLayout(
+            size=len(whole),
+            data_offset=image.fileinfo()["datLoc"],
+            columns=image.header["NAXIS1"],
+            rows=image.header["NAXIS2"],
+            bitpix=image.header["BITPIX"],
+        )
+
+
+def test_with_the_layout_a_file_costs_its_headers_and_the_rows_of_the_box(photometry) -> None:
+    layout = photometry.layout
+    rows = 2 * photometry.half_box + 1
+    row = photometry(uri(FRAMES[7]))
+    assert row["bytes_read"] == layout.data_offset + rows * layout.columns * 4
+
+
+@pytest.mark.parametrize("index", [0, 250, 900, len(FRAMES) - 1])
+def test_the_layout_read_and_the_general_read_measure_the_same(photometry, index) -> None:
+    general = dataclasses.replace(photometry, layout=None)
+    fast, slow = photometry(uri(FRAMES[index])), general(uri(FRAMES[index]))
+    assert {k: v for k, v in fast.items() if k != "bytes_read"} == {
+        k: v for k, v in slow.items() if k != "bytes_read"
+    }
+    assert fast["bytes_read"] < slow["bytes_read"]
+
+
+@pytest.mark.parametrize(
+    "headers_end", [5760, 11520], ids=["headers-longer-than-expected", "headers-shorter"]
+)
+def test_a_file_laid_out_differently_is_read_the_general_way(photometry, headers_end) -> None:
+    wrong = dataclasses.replace(
+        photometry, layout=dataclasses.replace(photometry.layout, data_offset=headers_end)
+    )
+    general = dataclasses.replace(photometry, layout=None)
+    row, expected = wrong(uri(FRAMES[40])), general(uri(FRAMES[40]))
+    assert (row["flux"], row["background"], row["time"]) == (
+        expected["flux"],
+        expected["background"],
+        expected["time"],
+    )
+    assert row["bytes_read"] > expected["bytes_read"], "both reads are counted"
+
+
+def test_the_fetched_bytes_cache_refuses_other_reads_with_an_os_error() -> None:
+    cache = FetchedBytesOnly(0, None, 100, data={(0, 10): b"0123456789", (50, 60): b"abcdefghij"})
+    assert cache._fetch(52, 55) == b"cde"
+    with pytest.raises(OutsideFetchedBytes, match="bytes 20-30 were not fetched"):
+        cache._fetch(20, 30)
+    with pytest.raises(OSError):
+        cache._fetch(5, 15)  # runs past a fetched part
+
+
 def test_the_flux_drops_by_the_eclipse_depths(photometry) -> None:
     eclipses = STAR.eclipses
     primary = photometry(uri(frame_at(eclipses.epoch_btjd + 3 * eclipses.period_days)))["flux"]
@@ -68,6 +136,11 @@ def test_a_position_off_the_image_is_a_clear_error(archive_env) -> None:
     assert isinstance(caught.value, TutorialError) and "Next step" in str(caught.value)
     with pytest.raises(OffImageError, match="does not fit"):
         AperturePhotometry(1.0, 30.0)(uri(FRAMES[0]))
+
+
+def test_a_box_off_the_image_is_refused_before_anything_is_fetched(photometry) -> None:
+    with pytest.raises(OffImageError, match="does not fit on the 64 x 64 image"):
+        dataclasses.replace(photometry, y=60.0)("s3://stpubdata/no/such/file.fits")
 
 
 def test_a_missing_file_raises_file_not_found(photometry) -> None:
