@@ -14,7 +14,6 @@ real MAST and AWS (``make live-test`` sets it, with the network guard off).
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -40,17 +39,6 @@ def _needs_archive(item: pytest.Item) -> bool:
         or item.get_closest_marker("archive") is not None
         or Path(str(item.fspath)).is_relative_to(ROOT / "tests" / "notebooks")
     )
-
-
-def parse_env_file(text: str) -> dict[str, str]:
-    """The variables of the ``export NAME=value`` lines the archive writes."""
-    env = {}
-    for line in text.splitlines():
-        words = shlex.split(line)
-        if len(words) == 2 and words[0] == "export" and "=" in words[1]:
-            name, _, value = words[1].partition("=")
-            env[name] = value
-    return env
 
 
 class _Archive:
@@ -81,7 +69,9 @@ class _Archive:
                 self.stop()
                 raise RuntimeError(f"The offline archive was not ready within {READY_TIMEOUT_S:.0f} s.")
             time.sleep(0.05)
-        self.env = parse_env_file(env_file.read_text())
+        from offline_archive.serve import parse_export_lines  # the archive's own format
+
+        self.env = parse_export_lines(env_file.read_text())
         for name, value in self.env.items():
             self._saved[name] = os.environ.get(name)
             os.environ[name] = value

@@ -25,7 +25,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
+from unittest import mock
 
 import boto3
 import fsspec
@@ -50,6 +50,7 @@ from helpers.bulk import connect, measure_files
 from helpers.ffi import AperturePhotometry, FfiLayout
 from helpers.files import split_s3_uri
 from offline_archive import catalogue_ffi
+from offline_archive.serve import parse_export_lines
 
 LATENCY_MS = 30
 READY_TIMEOUT_S = 120
@@ -77,22 +78,15 @@ def archive_with_latency(latency_ms: float) -> Iterator[subprocess.Popen]:
             ],
             stdout=subprocess.DEVNULL,
         )
-        saved = dict(os.environ)
         try:
             deadline = time.monotonic() + READY_TIMEOUT_S
             while not env_file.exists():
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the offline archive did not start")
                 time.sleep(0.05)
-            for line in env_file.read_text().splitlines():
-                words = shlex.split(line)
-                if len(words) == 2 and words[0] == "export":
-                    name, _, value = words[1].partition("=")
-                    os.environ[name] = value
-            yield proc
+            with mock.patch.dict(os.environ, parse_export_lines(env_file.read_text())):
+                yield proc
         finally:
-            os.environ.clear()
-            os.environ.update(saved)
             proc.terminate()
             proc.wait(timeout=30)
 
@@ -178,15 +172,11 @@ def full_size_copy(uri: str) -> bytes:
 @contextmanager
 def s3_endpoint(url: str) -> Iterator[None]:
     """Point new S3 clients (and fsspec's S3 filesystems) at ``url`` meanwhile."""
-    saved = os.environ.get("AWS_ENDPOINT_URL_S3")
-    os.environ["AWS_ENDPOINT_URL_S3"] = url
-    s3fs.S3FileSystem.clear_instance_cache()
+    s3fs.S3FileSystem.clear_instance_cache()  # cached filesystems keep the endpoint they were made with
     try:
-        yield
+        with mock.patch.dict(os.environ, {"AWS_ENDPOINT_URL_S3": url}):
+            yield
     finally:
-        os.environ.pop("AWS_ENDPOINT_URL_S3")
-        if saved is not None:
-            os.environ["AWS_ENDPOINT_URL_S3"] = saved
         s3fs.S3FileSystem.clear_instance_cache()
 
 

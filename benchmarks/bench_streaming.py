@@ -20,9 +20,8 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 from astropy.io import fits
@@ -63,20 +62,6 @@ def ffi_like() -> bytes:
     buffer = io.BytesIO()
     fits.HDUList([primary, sci, err]).writeto(buffer)
     return buffer.getvalue()
-
-
-@contextmanager
-def _environment(env: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _cutout(uri: str, s3) -> list[dict]:
@@ -147,7 +132,7 @@ def run() -> list[dict]:
     from offline_archive.paths import archive_root
     from offline_archive.serve import running_archive
 
-    with running_archive(archive_root()) as archive, _environment(archive.env):
+    with running_archive(archive_root()) as archive, mock.patch.dict(os.environ, archive.env):
         client = boto3.client("s3")
         client.create_bucket(Bucket=BUCKET, ACL="public-read")
         client.put_object(Bucket=BUCKET, Key=FFI_KEY, Body=ffi_like(), ACL="public-read")

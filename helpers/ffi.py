@@ -136,12 +136,20 @@ def locate(uri: str, ra: float, dec: float, *, anon: bool = True) -> tuple[float
     OffImageError
         If the position is not on the image.
     """
+    _require_sky_position(ra, dec)
+    with open_ffi(uri, anon=anon) as f, fits.open(f, lazy_load_hdus=True) as hdul:
+        return _pixel_of(hdul[1].header, ra, dec, uri)
+
+
+def _require_sky_position(ra: float, dec: float) -> None:
     if not (math.isfinite(ra) and math.isfinite(dec) and -90.0 <= dec <= 90.0):
         raise ValueError(f"({ra!r}, {dec!r}) is not a sky position in degrees")
-    with open_ffi(uri, anon=anon) as f, fits.open(f, lazy_load_hdus=True) as hdul:
-        header = hdul[1].header
-        x, y = (float(v) for v in WCS(header, fix=False).celestial.world_to_pixel_values(ra, dec))
-        columns, rows = header["NAXIS1"], header["NAXIS2"]
+
+
+def _pixel_of(header: fits.Header, ra: float, dec: float, uri: str) -> tuple[float, float]:
+    """:func:`locate`'s answer, from the image header of the file at ``uri``."""
+    x, y = (float(v) for v in WCS(header, fix=False).celestial.world_to_pixel_values(ra, dec))
+    columns, rows = header["NAXIS1"], header["NAXIS2"]
     if not (0 <= x < columns and 0 <= y < rows):
         raise OffImageError(
             f"RA {ra:.5f}, Dec {dec:.5f} falls at pixel ({x:.1f}, {y:.1f}) of {uri.rsplit('/', 1)[-1]}, "
@@ -173,27 +181,26 @@ class FfiLayout:
     bitpix: int
 
     @classmethod
+    def of(cls, hdul: fits.HDUList, size: int) -> FfiLayout:
+        """The layout of an opened FFI of ``size`` bytes."""
+        header = hdul[1].header
+        return cls(
+            size=size,
+            data_offset=int(hdul[1].fileinfo()["datLoc"]),
+            columns=int(header["NAXIS1"]),
+            rows=int(header["NAXIS2"]),
+            bitpix=int(header["BITPIX"]),
+        )
+
+    @classmethod
     def read(cls, uri: str, *, anon: bool = True) -> FfiLayout:
         """The layout of the FFI at ``uri`` (two requests: its size, then its headers)."""
         with open_ffi(uri, anon=anon) as f, fits.open(f, lazy_load_hdus=True) as hdul:
-            header = hdul[1].header
-            return cls(
-                size=int(f.size),
-                data_offset=int(hdul[1].fileinfo()["datLoc"]),
-                columns=int(header["NAXIS1"]),
-                rows=int(header["NAXIS2"]),
-                bitpix=int(header["BITPIX"]),
-            )
+            return cls.of(hdul, int(f.size))
 
     def matches(self, hdul: fits.HDUList) -> bool:
         """Whether an opened file's image lies where this layout says."""
-        header = hdul[1].header
-        return (hdul[1].fileinfo()["datLoc"], header["NAXIS1"], header["NAXIS2"], header["BITPIX"]) == (
-            self.data_offset,
-            self.columns,
-            self.rows,
-            self.bitpix,
-        )
+        return FfiLayout.of(hdul, self.size) == self
 
     def rows_span(self, first: int, count: int) -> tuple[int, int]:
         """The bytes (start, stop) of ``count`` whole rows of the image from row ``first`` (0-based)."""
@@ -246,9 +253,14 @@ class AperturePhotometry:
 
     @classmethod
     def at(cls, uri: str, ra: float, dec: float, **options: Any) -> AperturePhotometry:
-        """The measurement at the pixel where (``ra``, ``dec``) falls in the FFI at ``uri``, with its layout."""
-        x, y = locate(uri, ra, dec)
-        layout = FfiLayout.read(uri) if uri.startswith("s3://") else None
+        """The measurement at the pixel where (``ra``, ``dec``) falls in the FFI at ``uri``, with its layout.
+
+        One read of the file gives both (see :func:`locate` and :class:`FfiLayout`).
+        """
+        _require_sky_position(ra, dec)
+        with open_ffi(uri) as f, fits.open(f, lazy_load_hdus=True) as hdul:
+            x, y = _pixel_of(hdul[1].header, ra, dec, uri)
+            layout = FfiLayout.of(hdul, int(f.size)) if uri.startswith("s3://") else None
         return cls(x, y, **({"layout": layout} | options))
 
     def __call__(self, uri: str) -> dict[str, Any]:

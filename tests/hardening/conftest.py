@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from unittest import mock
 
+import nbformat
 import pytest
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
 from report import COUNTS, FIGURES
 
 from offline_archive.faults import FaultPlan
@@ -22,17 +26,8 @@ def faulty_archive(archive_env) -> Iterator[RunningArchive]:
     the :func:`faults` fixture resets them after each test.  (``archive_env`` makes sure the
     data is built; the session's own archive keeps running untouched.)
     """
-    with running_archive(archive_root()) as archive:
-        saved = {name: os.environ.get(name) for name in archive.env}
-        os.environ.update(archive.env)
-        try:
-            yield archive
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+    with running_archive(archive_root()) as archive, mock.patch.dict(os.environ, archive.env):
+        yield archive
 
 
 @pytest.fixture
@@ -45,6 +40,27 @@ def faults(faulty_archive):
 
     yield set_plan
     faulty_archive.faults.set_plan(FaultPlan())
+
+
+@pytest.fixture
+def execute_in_kernel(tmp_path) -> Callable[[nbformat.NotebookNode], None]:
+    """Run a notebook's cells in a fresh kernel in ``tmp_path``, keeping errors as outputs; then stop the kernel."""
+
+    def execute(nb: nbformat.NotebookNode) -> None:
+        client = NotebookClient(
+            nb,
+            timeout=120,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": str(tmp_path)}},
+        )
+        try:
+            client.execute()
+        finally:
+            if client.km is not None and client.km.has_kernel:
+                run_sync(client.km.shutdown_kernel)(now=True)
+
+    return execute
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -12,8 +12,6 @@ import nbformat
 import pytest
 import requests
 from astroquery.mast import Observations
-from jupyter_core.utils import run_sync
-from nbclient import NotebookClient
 
 from helpers.errors import (
     ArchiveTimeoutError,
@@ -252,7 +250,7 @@ def test_download_products_leaves_nothing_when_cut_off_then_completes(faults, tm
     assert _leftovers(tmp_path) == ["mastDownload"]
 
 
-def test_archive_call_stops_a_hanging_query_in_a_notebook_kernel(faults, tmp_path):
+def test_archive_call_stops_a_hanging_query_in_a_notebook_kernel(faults, execute_in_kernel):
     """What a learner sees: the cell ends with one clear error instead of hanging."""
     injector = faults([{"delay": 8.0, "paths": [INVOKE]}])
     nb = nbformat.v4.new_notebook(
@@ -264,18 +262,7 @@ def test_archive_call_stops_a_hanging_query_in_a_notebook_kernel(faults, tmp_pat
             )
         ]
     )
-    client = NotebookClient(
-        nb,
-        timeout=120,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(tmp_path)}},
-    )
-    try:
-        client.execute()
-    finally:
-        if client.km is not None and client.km.has_kernel:
-            run_sync(client.km.shutdown_kernel)(now=True)
+    execute_in_kernel(nb)
     (error,) = [o for o in nb.cells[0].outputs if o.output_type == "error"]
     assert error.ename == "ArchiveTimeoutError"
     assert error.evalue.startswith("searching MAST for TESS observations took longer than 2 s.\nNext step:")

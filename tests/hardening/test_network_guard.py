@@ -18,8 +18,6 @@ from pathlib import Path
 import nbformat
 import pytest
 import requests
-from jupyter_core.utils import run_sync
-from nbclient import NotebookClient
 
 from netguard import LOG_ENV, NetworkEscapeError, expected_escapes, installed
 
@@ -129,7 +127,7 @@ def test_an_escape_a_library_swallows_still_fails_its_test(tmp_path):
     assert f"connect to {TEST_NET}:80" in result.stdout and "test_quietly_online" in result.stdout
 
 
-def test_a_notebook_cell_that_goes_online_is_stopped(tmp_path, monkeypatch):
+def test_a_notebook_cell_that_goes_online_is_stopped(tmp_path, monkeypatch, execute_in_kernel):
     log = tmp_path / "kernel-escapes.jsonl"
     monkeypatch.setenv(LOG_ENV, str(log))  # the kernel inherits this environment
     nb = nbformat.v4.new_notebook(
@@ -141,18 +139,7 @@ def test_a_notebook_cell_that_goes_online_is_stopped(tmp_path, monkeypatch):
             nbformat.v4.new_code_cell("print('still running')"),
         ]
     )
-    client = NotebookClient(
-        nb,
-        timeout=120,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(tmp_path)}},
-    )
-    try:
-        client.execute()
-    finally:
-        if client.km is not None and client.km.has_kernel:
-            run_sync(client.km.shutdown_kernel)(now=True)
+    execute_in_kernel(nb)
     errors = [out for cell in nb.cells for out in cell.outputs if out.output_type == "error"]
     assert [e.ename for e in errors] == ["NetworkEscapeError", "NetworkEscapeError"]
     assert f"{TEST_NET}:443" in errors[0].evalue and "archive.stsci.edu" in errors[1].evalue

@@ -138,7 +138,7 @@ def test_dv_metadata(archive_env):
 
 
 @pytest.mark.archive
-def test_dv_timeseries_types_and_masks(archive_env):
+def test_dv_timeseries_types_and_masks(archive_env, dvt_columns):
     from astropy.io import fits
 
     from offline_archive import catalogue
@@ -146,18 +146,7 @@ def test_dv_timeseries_types_and_masks(archive_env):
     from offline_archive.store import DataStore
 
     table = dv_timeseries(TIC, TCE)
-    assert table.colnames == [
-        "TIME",
-        "TIMECORR",
-        "CADENCENO",
-        "PHASE",
-        "LC_INIT",
-        "LC_INIT_ERR",
-        "LC_WHITE",
-        "LC_DETREND",
-        "MODEL_INIT",
-        "MODEL_WHITE",
-    ]
+    assert table.colnames == dvt_columns
     assert table["CADENCENO"].dtype == np.int64 and table["TIME"].dtype == np.float64
     assert table.meta["TCE"] == TCE
     obs, product = next(

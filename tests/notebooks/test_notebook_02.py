@@ -22,18 +22,6 @@ from offline_archive.sky import FLYBYS, TIC_214568914
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOK = NOTEBOOKS / "02-exomast-data-validation.ipynb"
-DVT_COLUMNS = [
-    "TIME",
-    "TIMECORR",
-    "CADENCENO",
-    "PHASE",
-    "LC_INIT",
-    "LC_INIT_ERR",
-    "LC_WHITE",
-    "LC_DETREND",
-    "MODEL_INIT",
-    "MODEL_WHITE",
-]
 FLYBY = FLYBYS[0]
 
 
@@ -82,9 +70,9 @@ def test_the_headers_describe_the_star_and_its_planet_candidate(notebook):
     assert notebook.evaluate("star['TICID']") == TIC_214568914.tic
 
 
-def test_the_dv_table_has_the_dv_columns_with_proper_types(notebook, dv_file):
+def test_the_dv_table_has_the_dv_columns_with_proper_types(notebook, dv_file, dvt_columns):
     columns = notebook.evaluate("[(c.name, c.dtype.kind, c.dtype.itemsize) for c in lightcurve.itercols()]")
-    assert [name for name, _, _ in columns] == DVT_COLUMNS
+    assert [name for name, _, _ in columns] == dvt_columns
     kinds = {name: (kind, size) for name, kind, size in columns}
     assert kinds["CADENCENO"] == ("i", 8) and kinds["TIME"] == kinds["LC_DETREND"] == ("f", 8)
     assert notebook.evaluate("len(lightcurve)") == len(dv_file)

@@ -15,18 +15,6 @@ pytestmark = pytest.mark.archive
 EXO = "https://exo.mast.stsci.edu"
 TIC = TIC_214568914.tic
 TCE = "s0001-s0001:TCE_1"
-DVT_COLUMNS = [
-    "TIME",
-    "TIMECORR",
-    "CADENCENO",
-    "PHASE",
-    "LC_INIT",
-    "LC_INIT_ERR",
-    "LC_WHITE",
-    "LC_DETREND",
-    "MODEL_INIT",
-    "MODEL_WHITE",
-]
 
 
 @pytest.fixture(scope="module")
@@ -114,9 +102,9 @@ def test_tce_parameters_are_checked_like_the_live_service(client, params, status
             assert response.json["msg"]
 
 
-def test_the_table_is_the_dv_file_column_by_column(client, store):
+def test_the_table_is_the_dv_file_column_by_column(client, store, dvt_columns):
     answer = get(client, TIC, "table", tce=TCE).json
-    assert [f["colname"] for f in answer["fields"]] == DVT_COLUMNS
+    assert [f["colname"] for f in answer["fields"]] == dvt_columns
     types = {f["colname"]: f["datatype"] for f in answer["fields"]}
     assert types["CADENCENO"] == "int" and types["TIME"] == types["LC_DETREND"] == "real"
     assert all(f["description"] for f in answer["fields"])
