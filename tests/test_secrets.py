@@ -148,3 +148,34 @@ def test_bokehs_session_token_is_skipped_but_a_token_with_more_in_it_is_not(tmp_
         nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / f"{name}.ipynb")
     assert scan_secrets.scan_files([tmp_path / "bokeh.ipynb"], root=tmp_path) == []
     assert scan_secrets.scan_files([tmp_path / "leaky.ipynb"], root=tmp_path) != []
+
+
+def test_matplotlib_animation_ids_are_skipped_but_a_key_beside_them_is_not(tmp_path):
+    """to_jshtml names its elements with a random uuid4 hex, which sometimes scores as a key."""
+    import re
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    fig, ax = plt.subplots(figsize=(1, 1))
+    image = ax.imshow([[0.0, 1.0]])
+    html = FuncAnimation(fig, lambda i: image.set_data([[i, 1.0]]), frames=2).to_jshtml()
+    plt.close(fig)
+    ids = re.findall(r"_anim_[a-z0-9_]*?[0-9a-f]{32}", html)
+    assert ids, "matplotlib's animation still names its elements with a uuid"
+    cell = nbformat.v4.new_code_cell(
+        "HTML(anim.to_jshtml())", outputs=[nbformat.v4.new_output("display_data", data={"text/html": html})]
+    )
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "animation.ipynb")
+    text = scan_secrets.notebook_text(tmp_path / "animation.ipynb")
+    assert not any(i[-32:] in text for i in ids) and "_anim_loop_select<id>" in text
+    assert scan_secrets.scan_files([tmp_path / "animation.ipynb"], root=tmp_path) == []
+
+    key_id, secret = _fake_aws_key()
+    cell.outputs[0]["data"]["text/html"] = html + f"<p>{key_id} {secret}</p>"
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "animation.ipynb")
+    found = scan_secrets.scan_files([tmp_path / "animation.ipynb"], root=tmp_path)
+    assert "AWS Access Key" in {f.kind for f in found}

@@ -12,7 +12,10 @@ base64 run that long (AWS secrets are 40 characters, Azure keys 88; JWTs have do
 keys have line breaks and a ``BEGIN`` line that is detected on its own).  BokehJS, which ``make
 run`` puts inline, carries an unsigned session token, base64 of ``{"session_id": "default"}``:
 a base64 string that decodes to a JSON object holding nothing but a ``session_id`` is replaced
-too (a signed token has dots and a signature, and is still scanned).  A line
+too (a signed token has dots and a signature, and is still scanned).  matplotlib's HTML
+animations name their elements and script variables with a random ``uuid4().hex``
+(``_anim_loop_select<hex>``, ``anim<hex>``), which now and then scores as a high-entropy string:
+the hex of each animation's ``_anim_img`` is replaced by ``<id>`` wherever it stands.  A line
 that must hold something credential-shaped on purpose (the offline archive's placeholder loader
 key) carries detect-secrets' inline ``pragma: allowlist secret`` comment; nothing else is allowed.
 """
@@ -45,6 +48,9 @@ TEXT_MIMETYPES = (
 )
 #: An unbroken run of base64 this long is a binary payload, not a credential.
 BINARY_RUN = re.compile(r"[A-Za-z0-9+/]{256,}={0,2}")
+#: matplotlib's HTML animations (``to_jshtml``) name their image ``_anim_img`` plus a random
+#: ``uuid4().hex``, and reuse that hex in every element and script name of the animation.
+ANIMATION_ID = re.compile(r"_anim_img([0-9a-f]{32})")
 #: Base64 (or base64url) of a JSON object: it starts with ``{"``.
 JSON_TOKEN = re.compile(r"eyJ[A-Za-z0-9_\-+/]+={0,2}")
 
@@ -82,6 +88,8 @@ def notebook_text(path: Path) -> str:
             if output.get("output_type") == "error":
                 parts.append(output.get("evalue", ""))
     text = BINARY_RUN.sub(lambda m: f"<{len(m.group())} characters of base64 data>", "\n".join(parts))
+    for animation in set(ANIMATION_ID.findall(text)):
+        text = text.replace(animation, "<id>")
     return JSON_TOKEN.sub(_session_token_elided, text)
 
 
