@@ -131,9 +131,9 @@ def _save_cutout(path: Path) -> None:
     from astrocut import TessCubeCutout
     from astropy.coordinates import SkyCoord
 
-    from offline_archive import catalogue
     from offline_archive.paths import archive_root
-    from offline_archive.sky import TIC_214568914
+    from offline_archive.sky import catalogue
+    from offline_archive.sky.targets import TIC_214568914
     from offline_archive.store import DataStore
 
     obs, product = next((o, p) for o, p in catalogue.all_products() if p.kind == "tess_ffi_cube")

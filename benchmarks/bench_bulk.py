@@ -49,8 +49,8 @@ from moto.server import ThreadedMotoServer
 from helpers.bulk import connect, measure_files
 from helpers.ffi import AperturePhotometry, FfiLayout
 from helpers.files import split_s3_uri
-from offline_archive import catalogue_ffi
 from offline_archive.serve import parse_export_lines
+from offline_archive.sky import catalogue_ffi
 
 LATENCY_MS = 30
 READY_TIMEOUT_S = 120

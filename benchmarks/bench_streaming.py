@@ -27,7 +27,7 @@ import numpy as np
 from astropy.io import fits
 
 FFI_SHAPE = (2078, 2136)  # rows, columns of a calibrated TESS full-frame image
-BUCKET = "scratch-offline-archive-bench"  # writable: offline_archive.s3guard.SCRATCH_PREFIX
+BUCKET = "scratch-offline-archive-bench"  # writable: offline_archive.s3.guard.SCRATCH_PREFIX
 FFI_KEY = "tess/public/ffi/s0027/2020/187/4-1/tess2020187183116-s0027-4-1-0189-s_ffic.fits"
 CUTOUT = (slice(1000, 1050), slice(1200, 1250))
 LC_URI = (
@@ -113,7 +113,7 @@ def _asdf_metadata() -> list[dict]:
 
     from helpers.cloud import open_roman
     from helpers.traffic import count_s3_bytes
-    from offline_archive import catalogue_roman
+    from offline_archive.sky import catalogue_roman
 
     uri = (
         f"s3://{catalogue_roman.PLATFORM_BUCKET}/{catalogue_roman.DENSE_PREFIX}/"

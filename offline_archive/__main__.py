@@ -7,13 +7,13 @@ import os
 import sys
 from pathlib import Path
 
-from .build import build, is_current
-from .faults import FAULTS_ENV, FaultPlan
+from .build import build
 from .paths import ENV_DIR, archive_root, data_dir
-from .requestlog import REQUEST_LOG_ENV
 from .serve import run_command, serve
-from .shaping import BANDWIDTH_ENV, LATENCY_ENV, Shaping
-from .store import DataNotBuiltError
+from .store import DataNotBuiltError, is_current
+from .traffic.faults import FAULTS_ENV, FaultPlan
+from .traffic.requestlog import REQUEST_LOG_ENV
+from .traffic.shaping import BANDWIDTH_ENV, LATENCY_ENV, Shaping
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
             metavar="SPEC",
             default=os.environ.get(FAULTS_ENV),
             help=f"inject faults: a JSON plan or the path of one (default ${FAULTS_ENV}); "
-            "see offline_archive/faults.py",
+            "see offline_archive/traffic/faults.py",
         )
         p.add_argument(
             "--request-log",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -16,12 +15,13 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from . import catalogue, catalogue_roman
-from .catalogue_roman import BucketObject
-from .certs import ensure_tls
 from .generate import GENERATOR_VERSION, SLOW_KINDS, write_product
+from .network.certs import ensure_tls
 from .paths import astropy_config_dir, data_dir, tls_dir
-from .sky import Observation, Product
+from .sky import catalogue, catalogue_roman
+from .sky.catalogue_roman import BucketObject
+from .sky.targets import Observation, Product
+from .store import build_version, is_current, read_manifest
 
 #: The public bucket that holds MAST's cloud copy.
 PUBLIC_BUCKET = "stpubdata"
@@ -48,16 +48,6 @@ class BuildResult:
     path: Path
 
 
-def build_version() -> str:
-    """A digest of the generator version and the catalogues: data is rebuilt when they change."""
-    digest = hashlib.sha256(GENERATOR_VERSION.encode())
-    for obs in catalogue.observations():
-        digest.update(repr(obs).encode())
-        digest.update(repr(obs.products).encode())
-    digest.update(repr(catalogue_roman.objects()).encode())
-    return f"{GENERATOR_VERSION}-{digest.hexdigest()[:16]}"
-
-
 def storage_path(obs: Observation, product: Product) -> tuple[str | None, str | None, str]:
     """Where a product lives: (bucket, key, path relative to the data directory).
 
@@ -68,20 +58,6 @@ def storage_path(obs: Observation, product: Product) -> tuple[str | None, str | 
         key = f"{product.s3_dir}/{product.filename}"
         return PUBLIC_BUCKET, key, f"{PUBLIC_BUCKET}/{key}"
     return None, None, f"mast/{obs.obs_collection.lower()}/{product.filename}"
-
-
-def read_manifest(root: Path) -> dict | None:
-    """The manifest of the built data, or None when there is none (or it is unreadable)."""
-    try:
-        return json.loads((data_dir(root) / "manifest.json").read_text())
-    except (OSError, ValueError):
-        return None
-
-
-def is_current(root: Path) -> bool:
-    """True when the data in ``root`` was built by this generator from this catalogue."""
-    manifest = read_manifest(root)
-    return bool(manifest) and manifest.get("version") == build_version()
 
 
 @contextmanager

@@ -17,16 +17,16 @@ from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer
 
-from .app import create_app
-from .certs import ensure_tls
-from .faults import FaultInjector, FaultPlan
+from .network.certs import ensure_tls
+from .network.proxy import ArchiveProxy
+from .network.webserver import make_archive_server
 from .paths import astropy_config_dir, tls_dir
-from .proxy import ArchiveProxy
-from .requestlog import REQUEST_LOG_ENV, RequestLog
-from .s3 import REGION, ArchiveS3
-from .shaping import Shaping, shape
+from .s3.server import REGION, ArchiveS3
+from .services.app import PortalRequestHandler, create_app
 from .store import DataStore
-from .webserver import make_archive_server
+from .traffic.faults import FaultInjector, FaultPlan
+from .traffic.requestlog import REQUEST_LOG_ENV, RequestLog
+from .traffic.shaping import Shaping, shape
 
 #: Set in the environment the archive writes, so tools can tell they are offline.
 MARKER = "OFFLINE_ARCHIVE_PROXY"
@@ -107,9 +107,9 @@ def start(
         Latency and bandwidth imposed on S3 and the MAST services; by default what the
         environment says (:meth:`Shaping.from_env`), which is nothing unless asked for.
     faults : FaultPlan, optional
-        Faults to inject into the web services' answers (:mod:`offline_archive.faults`).
+        Faults to inject into the web services' answers (:mod:`offline_archive.traffic.faults`).
     request_log : pathlib.Path, optional
-        Append one JSON line per request (web services and S3) here (:mod:`offline_archive.requestlog`).
+        Append one JSON line per request (web services and S3) here (:mod:`offline_archive.traffic.requestlog`).
 
     Raises
     ------
@@ -139,7 +139,7 @@ def start(
         context.load_cert_chain(tls.server_cert, tls.server_key)
         upstreams = {}
         for kind, ctx in (("tls", context), ("http", None)):
-            server = make_archive_server("127.0.0.1", 0, app, ssl_context=ctx)
+            server = make_archive_server("127.0.0.1", 0, app, ssl_context=ctx, handler=PortalRequestHandler)
             _serve_in_thread(server, f"archive-{kind}")
             running._stops.append(server.shutdown)
             upstreams[kind] = ("127.0.0.1", server.server_port)

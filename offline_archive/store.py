@@ -1,13 +1,44 @@
-"""Read access to the built data: which file answers which data URI or S3 key."""
+"""The built data: its manifest and which file answers which data URI or S3 key.
+
+The manifest says what was built and by which generator; :mod:`offline_archive.build` writes it,
+everything else reads it here.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import is_current, read_manifest
+from .generate import GENERATOR_VERSION
 from .paths import data_dir
+from .sky import catalogue, catalogue_roman
+
+
+def build_version() -> str:
+    """A digest of the generator version and the catalogues: data is rebuilt when they change."""
+    digest = hashlib.sha256(GENERATOR_VERSION.encode())
+    for obs in catalogue.observations():
+        digest.update(repr(obs).encode())
+        digest.update(repr(obs.products).encode())
+    digest.update(repr(catalogue_roman.objects()).encode())
+    return f"{GENERATOR_VERSION}-{digest.hexdigest()[:16]}"
+
+
+def read_manifest(root: Path) -> dict | None:
+    """The manifest of the built data, or None when there is none (or it is unreadable)."""
+    try:
+        return json.loads((data_dir(root) / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def is_current(root: Path) -> bool:
+    """True when the data in ``root`` was built by this generator from this catalogue."""
+    manifest = read_manifest(root)
+    return bool(manifest) and manifest.get("version") == build_version()
 
 
 class DataNotBuiltError(RuntimeError):

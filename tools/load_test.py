@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from offline_archive.paths import archive_root
-from offline_archive.requestlog import read_log, summarise
 from offline_archive.serve import running_archive
+from offline_archive.traffic.requestlog import read_log, summarise
 
 RUNNER = ROOT / "tools" / "run_notebooks.py"
 

@@ -14,6 +14,7 @@ Kinds and their writers:
 Files that are not MAST products (the Roman buckets) are written by :mod:`.roman`.
 
 Every writer is deterministic: the same observation and product give byte-identical files.
+The writers read only the archive's definitions (:mod:`offline_archive.sky`).
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from ..sky import Observation, Product
+from ..sky.targets import Observation, Product
 
 #: Stamped on the built data; bump it whenever any writer's output changes.
 GENERATOR_VERSION = "2"
+
+MAY_IMPORT: tuple[str, ...] = ("sky",)
 
 Writer = Callable[[Observation, Product, Path], None]
 

@@ -21,7 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from ..sky import Observation, Product, Target
+from ..sky.targets import Observation, Product, Target
 from .tess import DvSeries, Tce, dv_params, dv_run_key, dv_series, fold_phase, int_param, tces, transit_dip
 
 #: Namespace of the XML report (as in SPOC's DV XML files).

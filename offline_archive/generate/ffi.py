@@ -30,8 +30,8 @@ from astrocut import CubeFactory
 from astropy.io import fits
 from astropy.wcs import WCS
 
-from .. import catalogue, sky
-from ..sky import BTJD_OFFSET, Observation, Product, Sector, Target
+from ..sky import catalogue, targets
+from ..sky.targets import BTJD_OFFSET, Observation, Product, Sector, Target
 from . import tess
 from .scene import flyby_images, render
 
@@ -71,7 +71,7 @@ class FfiFrames:
 
 def _params(product: Product) -> tuple[Target, Sector, int, int]:
     target = tess.target_by_key(str(product.param("target")))
-    sector = sky.SECTORS[tess.int_param(product, "sector")]
+    sector = targets.SECTORS[tess.int_param(product, "sector")]
     return target, sector, tess.int_param(product, "window_px"), tess.int_param(product, "cadence_s")
 
 
@@ -121,7 +121,7 @@ def field_stars(target: Target, sector: Sector, side: int) -> tuple[np.ndarray, 
 
 def simulate_frames(target: Target, sector: Sector, side: int, cadence_s: int, seed: str) -> FfiFrames:
     """Every full-frame image of the window in a sector (noise seeded by ``seed``)."""
-    times = sky.cadence_times(sector, cadence_s)
+    times = targets.cadence_times(sector, cadence_s)
     shape = (side, side)
     wcs = WCS(window_header(target, sector, side))
     x0, y0 = tess._star_pixel(tess.placement(target, sector), side)

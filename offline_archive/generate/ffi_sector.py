@@ -1,7 +1,7 @@
 """TESS calibrated full-frame images (``tess_ffic``), in the real files' HDU layout.
 
 A real FFI holds the whole CCD (2136 x 2078 pixels, 35 MB).  These are 64 x 64 windows of the
-CCD around :data:`offline_archive.catalogue_ffi.FIELD_STAR`, with the real layout:
+CCD around :data:`offline_archive.sky.catalogue_ffi.FIELD_STAR`, with the real layout:
 
 * HDU 0: a primary header with the mission, sector, camera, CCD and the exposure's TSTART,
   TSTOP (BTJD), DATE-OBS and DATE-END;
@@ -13,7 +13,7 @@ CCD around :data:`offline_archive.catalogue_ffi.FIELD_STAR`, with the real layou
 
 Each image is a sky background that rises with scattered light towards the end of each
 orbit (:func:`offline_archive.generate.tess.background`), a handful of constant field stars,
-and the field star, whose eclipses follow its :class:`offline_archive.sky.Eclipses`.  Pixel noise
+and the field star, whose eclipses follow its :class:`offline_archive.sky.targets.Eclipses`.  Pixel noise
 is photon and read noise of the 30-minute exposure, seeded by the file name.
 """
 
@@ -29,8 +29,8 @@ from astropy.io import fits
 from astropy.wcs import WCS
 from scipy.special import erf
 
-from .. import catalogue_ffi
-from ..sky import Eclipses, Observation, Product
+from ..sky import catalogue_ffi
+from ..sky.targets import Eclipses, Observation, Product
 from .tess import (
     DEADC,
     FRAME_TIME_S,

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from astropy.io import fits
 
-from ..sky import Observation, Product
+from ..sky.targets import Observation, Product
 
 IMAGE_SIZE = 64
 SPECTRUM_POINTS = 1024

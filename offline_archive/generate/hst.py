@@ -26,8 +26,8 @@ import numpy as np
 from astropy.io import fits
 from astropy.wcs import WCS
 
-from .. import catalogue_hst as hst
-from ..sky import Observation, Product
+from ..sky import catalogue_hst as hst
+from ..sky.targets import Observation, Product
 from .generic import mjd_to_iso
 
 #: Image sizes (pixels) and scales (arcsec per pixel).

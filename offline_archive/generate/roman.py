@@ -1,4 +1,4 @@
-"""Files of the Roman simulation buckets (:mod:`offline_archive.catalogue_roman`).
+"""Files of the Roman simulation buckets (:mod:`offline_archive.sky.catalogue_roman`).
 
 Kinds, dispatched by :func:`write_object`:
 
@@ -35,8 +35,8 @@ from astropy.io import fits
 from astropy.table import Table
 from astropy.wcs import WCS
 
-from .. import catalogue_roman as cat
-from ..catalogue_roman import BucketObject
+from ..sky import catalogue_roman as cat
+from ..sky.catalogue_roman import BucketObject
 
 #: Exposure time (s) of every simulated image, the sky level (DN/s per pixel), read noise (DN) and
 #: the PSF's Gaussian sigma (pixels).

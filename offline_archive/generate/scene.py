@@ -19,7 +19,7 @@ import numpy as np
 from astropy.wcs import WCS
 from scipy.special import erf
 
-from ..sky import Flyby, Target, flybys_of
+from ..sky.targets import Flyby, Target, flybys_of
 
 __all__ = ["PSF_SIGMA_PX", "flyby_images", "flyby_positions", "pixel_fractions", "render", "tangent_to_sky"]
 
@@ -127,7 +127,7 @@ def flyby_images(
     Parameters
     ----------
     target : Target
-        The target whose flybys (:func:`offline_archive.sky.flybys_of`) are drawn.
+        The target whose flybys (:func:`offline_archive.sky.targets.flybys_of`) are drawn.
     times : numpy.ndarray
         Mid-exposure times (BTJD).
     exposure_s : float

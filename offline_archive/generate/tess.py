@@ -1,6 +1,6 @@
 """TESS SPOC products: light curves (``tess_lc``), pixel files (``tess_tp``), DV time series (``tess_dvt``).
 
-The photometry is simulated from the definitions in :mod:`offline_archive.sky`:
+The photometry is simulated from the definitions in :mod:`offline_archive.sky.targets`:
 
 * the star gives ``15000 * 10**(-0.4 * (Tmag - 10))`` e-/s (:func:`star_flux`), dimmed by a
   trapezoidal transit of every planet of the target (:func:`transit_model`);
@@ -9,7 +9,7 @@ The photometry is simulated from the definitions in :mod:`offline_archive.sky`:
 * SAP_FLUX, and the pixels of a target pixel file, carry a smooth systematic trend
   (:func:`sap_trend`: a slow drift and a thermal ramp at the start of each orbit) that
   PDCSAP_FLUX does not have;
-* bodies passing the target (:data:`offline_archive.sky.FLYBYS`) are drawn in the pixels by
+* bodies passing the target (:data:`offline_archive.sky.targets.FLYBYS`) are drawn in the pixels by
   :mod:`.scene`, and the light they add to the optimal aperture, net of what they add to the
   background estimate, is in SAP_FLUX, PDCSAP_FLUX and the DV time series (:func:`flyby_light`);
 * QUALITY follows :func:`quality_flags`, built from :func:`quality_events`.  Cadences with a bit of
@@ -32,8 +32,8 @@ import numpy as np
 from astropy.io import fits
 from astropy.wcs import WCS
 
-from .. import catalogue, sky
-from ..sky import BTJD_OFFSET, Observation, Planet, Product, Sector, Target
+from ..sky import catalogue, targets
+from ..sky.targets import BTJD_OFFSET, Observation, Planet, Product, Sector, Target
 from .scene import flyby_images
 
 # --- QUALITY bits (TESS Science Data Products Description Document, table 28) -----------------
@@ -83,14 +83,14 @@ def seeded_rng(name: str) -> np.random.Generator:
 
 
 def target_by_key(key: str) -> Target:
-    """The target of :data:`offline_archive.sky.TARGETS` with this key.
+    """The target of :data:`offline_archive.sky.targets.TARGETS` with this key.
 
     Raises
     ------
     KeyError
         If no target has this key.
     """
-    for target in sky.TARGETS:
+    for target in targets.TARGETS:
         if target.key == key:
             return target
     raise KeyError(f"no target with key {key!r}")
@@ -101,7 +101,7 @@ def _target(target: Target | str) -> Target:
 
 
 def _sector(sector: Sector | int) -> Sector:
-    return sector if isinstance(sector, Sector) else sky.SECTORS[int(sector)]
+    return sector if isinstance(sector, Sector) else targets.SECTORS[int(sector)]
 
 
 def btjd_to_iso(btjd: float) -> str:
@@ -173,7 +173,7 @@ def quality_flags(
     target, sector : Target or str, Sector or int
         The target (or its key) and the sector (or its number).
     times : numpy.ndarray
-        Mid-exposure times (BTJD), as :func:`offline_archive.sky.cadence_times` gives them.
+        Mid-exposure times (BTJD), as :func:`offline_archive.sky.targets.cadence_times` gives them.
     cadence_s : float
         Cadence in seconds.
 
@@ -207,7 +207,7 @@ def expected_good_cadences(target: Target | str, sector: Sector | int, cadence_s
         ``len(lightkurve.read(path))`` for the light curve of that target, sector and cadence.
     """
     sector = _sector(sector)
-    times = sky.cadence_times(sector, cadence_s)
+    times = targets.cadence_times(sector, cadence_s)
     quality = quality_flags(target, sector, times, cadence_s)
     return int(np.count_nonzero((quality & DEFAULT_BITMASK) == 0))
 
@@ -286,7 +286,7 @@ def barycentric_correction(target: Target, times: np.ndarray) -> np.ndarray:
 def cadence_numbers(sector: Sector, times: np.ndarray, cadence_s: float) -> np.ndarray:
     """CADENCENO: a mission-wide count of cadences, continuing across the data gap."""
     step = cadence_s / 86400.0
-    first = 10_000 + round((sector.start_btjd - sky.SECTORS[1].start_btjd) / step)
+    first = 10_000 + round((sector.start_btjd - targets.SECTORS[1].start_btjd) / step)
     return (first + np.round((times - sector.start_btjd) / step - 0.5)).astype(np.int32)
 
 
@@ -560,7 +560,7 @@ class _Series:
 
 
 def _series(target: Target, sector: Sector, cadence_s: float) -> _Series:
-    times = sky.cadence_times(sector, cadence_s)
+    times = targets.cadence_times(sector, cadence_s)
     return _Series(
         time=times,
         timecorr=barycentric_correction(target, times),
@@ -586,7 +586,7 @@ def int_param(product: Product, name: str) -> int:
 
 def _timeseries_params(product: Product) -> tuple[Target, Sector, int]:
     target = target_by_key(str(product.param("target")))
-    return target, sky.SECTORS[int_param(product, "sector")], int_param(product, "cadence_s")
+    return target, targets.SECTORS[int_param(product, "sector")], int_param(product, "cadence_s")
 
 
 def stamp_wcs(target: Target, sector: Sector, side: int) -> WCS:
@@ -609,7 +609,7 @@ def flyby_light(target: Target, sector: Sector, times: np.ndarray, cadence_s: fl
     numpy.ndarray
         One value per time; all zeros for a target without flybys.
     """
-    if not sky.flybys_of(target.key):
+    if not targets.flybys_of(target.key):
         return np.zeros(times.size)
     mask = _aperture_mask(placement(target, sector), LC_STAMP, _optimal_radius(target))
     images = flyby_images(
@@ -869,7 +869,7 @@ def dv_series(target: Target | str, first: int, last: int, seed_key: str) -> DvS
     sectors = dv_sectors(target, first, last)
     if not sectors:
         raise ValueError(f"no 120-s light curve of {target.key} in sectors {first}-{last}")
-    parts = [_series(target, sky.SECTORS[s], 120) for s in sectors]
+    parts = [_series(target, targets.SECTORS[s], 120) for s in sectors]
     sigma = parts[0].sigma
     rng = seeded_rng(seed_key)
     model = np.concatenate([p.model + p.flyby for p in parts])

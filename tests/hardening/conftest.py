@@ -13,9 +13,9 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from report import COUNTS, FIGURES
 
-from offline_archive.faults import FaultPlan
 from offline_archive.paths import archive_root
 from offline_archive.serve import RunningArchive, running_archive
+from offline_archive.traffic.faults import FaultPlan
 
 
 @pytest.fixture(scope="module")

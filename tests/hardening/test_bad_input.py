@@ -25,10 +25,10 @@ from hostile import (
 from hypothesis import given
 from report import count
 
-from offline_archive import mast
-from offline_archive.app import create_app
-from offline_archive.hosts import TLS_HOSTS
+from offline_archive.network.hosts import TLS_HOSTS
 from offline_archive.paths import archive_root, data_dir
+from offline_archive.services import mast
+from offline_archive.services.app import create_app
 from offline_archive.store import DataStore
 
 #: Generated requests per route (the live test sends fewer through the real servers).

@@ -34,9 +34,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from report import count
 
-from offline_archive.app import create_app
-from offline_archive.hosts import TLS_HOSTS
+from offline_archive.network.hosts import TLS_HOSTS
 from offline_archive.paths import archive_root, data_dir
+from offline_archive.services.app import create_app
 
 pytestmark = [pytest.mark.archive, pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")]
 

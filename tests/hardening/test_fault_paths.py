@@ -22,9 +22,9 @@ from helpers.errors import (
 )
 from helpers.files import download_products
 from helpers.http import download, get_json, make_session
-from offline_archive import catalogue
 from offline_archive.paths import archive_root
-from offline_archive.sky import PI_MEN
+from offline_archive.sky import catalogue
+from offline_archive.sky.targets import PI_MEN
 from offline_archive.store import DataStore
 
 pytestmark = pytest.mark.archive

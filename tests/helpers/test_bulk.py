@@ -15,7 +15,7 @@ from distributed import get_client
 from helpers.bulk import LOCAL_CLUSTER, SCHEDULER_ENV, BulkResult, connect, measure_files
 from helpers.errors import NoProductsError, TutorialError
 from helpers.ffi import AperturePhotometry
-from offline_archive import catalogue_ffi
+from offline_archive.sky import catalogue_ffi
 
 pytestmark = pytest.mark.archive
 

@@ -25,7 +25,7 @@ from helpers.cloud import (
 )
 from helpers.errors import MissingFileError, PrivateBucketError, TutorialError, WrongFileTypeError
 from helpers.traffic import count_s3_bytes
-from offline_archive import catalogue_roman
+from offline_archive.sky import catalogue_roman
 
 DRZ = "s3://stpubdata/hst/public/iab9/iab902010/iab902010_drz.fits"
 LC = (
@@ -238,7 +238,7 @@ def scratch(archive_env) -> str:
     import asdf
     import boto3
 
-    bucket = f"scratch-helpers-tests-{uuid.uuid4().hex[:12]}"  # writable: offline_archive.s3guard
+    bucket = f"scratch-helpers-tests-{uuid.uuid4().hex[:12]}"  # writable: offline_archive.s3.guard
     client = boto3.client("s3")
     client.create_bucket(Bucket=bucket, ACL="public-read")
     plain = io.BytesIO()

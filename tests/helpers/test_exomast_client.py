@@ -128,7 +128,7 @@ def test_an_unknown_tce_raises(archive_env, tce):
 
 @pytest.mark.archive
 def test_dv_metadata(archive_env):
-    from offline_archive.sky import TIC_214568914
+    from offline_archive.sky.targets import TIC_214568914
 
     metadata = dv_metadata(TIC, TCE)
     assert metadata["DV Primary Header"]["TICID"] == TIC
@@ -141,8 +141,8 @@ def test_dv_metadata(archive_env):
 def test_dv_timeseries_types_and_masks(archive_env, dvt_columns):
     from astropy.io import fits
 
-    from offline_archive import catalogue
     from offline_archive.paths import archive_root
+    from offline_archive.sky import catalogue
     from offline_archive.store import DataStore
 
     table = dv_timeseries(TIC, TCE)

@@ -19,9 +19,9 @@ from helpers.ffi import (
     OutsideFetchedBytes,
     locate,
 )
-from offline_archive import catalogue_ffi
 from offline_archive.generate import ffi_sector as generated
 from offline_archive.generate.tess import background
+from offline_archive.sky import catalogue_ffi
 
 pytestmark = pytest.mark.archive
 

@@ -1,7 +1,7 @@
 """Science checks of notebooks/00-cloud-introduction.ipynb, run against the offline archive.
 
 The notebook is executed once for the module; the tests then read its variables from the kernel.
-Expected values come from the archive's own definitions (offline_archive.sky / catalogue /
+Expected values come from the archive's own definitions (offline_archive.sky.targets / catalogue /
 generate), never from the notebook's outputs.
 """
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from offline_archive.catalogue import observations as archive_observations
 from offline_archive.generate.tess import expected_good_cadences
-from offline_archive.sky import PI_MEN, TRAPPIST_1
+from offline_archive.sky.catalogue import observations as archive_observations
+from offline_archive.sky.targets import PI_MEN, TRAPPIST_1
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOK = NOTEBOOKS / "00-cloud-introduction.ipynb"

@@ -1,7 +1,7 @@
 """Science checks of notebooks/01-querying-mast.ipynb, run against the offline archive.
 
 The notebook is executed once for the module; the tests then read its variables from the kernel.
-Expected values come from the archive's own definitions (offline_archive.catalogue), never from
+Expected values come from the archive's own definitions (offline_archive.sky.catalogue), never from
 the notebook's outputs.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from offline_archive.catalogue import observations as archive_observations
+from offline_archive.sky.catalogue import observations as archive_observations
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOK = NOTEBOOKS / "01-querying-mast.ipynb"

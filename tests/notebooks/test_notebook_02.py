@@ -1,6 +1,6 @@
 """Science checks of notebooks/02-exomast-data-validation.ipynb, run against the offline archive.
 
-Expected values come from the archive's definitions (offline_archive.sky and catalogue) and its
+Expected values come from the archive's definitions (offline_archive.sky.targets and catalogue) and its
 built DV file, never from the notebook's outputs.
 """
 
@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from offline_archive import catalogue
-from offline_archive.sky import FLYBYS, TIC_214568914
+from offline_archive.sky import catalogue
+from offline_archive.sky.targets import FLYBYS, TIC_214568914
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOK = NOTEBOOKS / "02-exomast-data-validation.ipynb"

@@ -1,6 +1,6 @@
 """Science checks of notebooks/03-tesscut-animation.ipynb, run against the offline archive.
 
-Expected values come from the archive's definitions (offline_archive.sky: the sector's frame
+Expected values come from the archive's definitions (offline_archive.sky.targets: the sector's frame
 times, the target, the asteroid's track), never from the notebook's outputs.
 """
 
@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from offline_archive import catalogue, sky
-from offline_archive.sky import FLYBYS, SECTORS, TIC_214568914
+from offline_archive.sky import catalogue, targets
+from offline_archive.sky.targets import FLYBYS, SECTORS, TIC_214568914
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "03-tesscut-animation.ipynb"
-FRAME_TIMES = sky.cadence_times(SECTORS[1], catalogue.FFI_CADENCE_S)
+FRAME_TIMES = targets.cadence_times(SECTORS[1], catalogue.FFI_CADENCE_S)
 FLYBY = FLYBYS[0]
 
 

@@ -1,7 +1,7 @@
 """Science checks of notebooks/04-streaming-hst-and-roman.ipynb, run against the offline archive.
 
 The notebook is executed once for the module; the tests then read its variables from the kernel.
-Expected values come from the archive's definitions (offline_archive.catalogue_hst and
+Expected values come from the archive's definitions (offline_archive.sky.catalogue_hst and
 catalogue_roman) and from its built files, never from the notebook's outputs.
 """
 
@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from offline_archive import catalogue_hst, catalogue_roman
 from offline_archive.build import storage_path
 from offline_archive.generate.roman import OU_GALAXY_COLUMNS, OU_STAR_COLUMNS
 from offline_archive.paths import archive_root
+from offline_archive.sky import catalogue_hst, catalogue_roman
 from offline_archive.store import DataStore
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "04-streaming-hst-and-roman.ipynb"

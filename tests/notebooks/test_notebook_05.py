@@ -1,7 +1,7 @@
 """Science checks of notebooks/05-bulk-ffis-with-dask.ipynb, run against the offline archive.
 
 The notebook is executed once for the module; the tests then read its variables from the kernel.
-Expected values come from the archive's own definitions (offline_archive.catalogue_ffi and the
+Expected values come from the archive's own definitions (offline_archive.sky.catalogue_ffi and the
 FFI generator), never from the notebook's outputs.
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from offline_archive import catalogue_ffi
 from offline_archive.generate import ffi_sector
+from offline_archive.sky import catalogue_ffi
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "05-bulk-ffis-with-dask.ipynb"
 FRAMES = catalogue_ffi.frames()

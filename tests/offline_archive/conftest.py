@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from offline_archive import catalogue
 from offline_archive.build import storage_path
+from offline_archive.sky import catalogue
 from offline_archive.store import StoredFile
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from offline_archive import build as build_module
-from offline_archive import catalogue, catalogue_roman
-from offline_archive.build import build, is_current
+from offline_archive import store as store_module
+from offline_archive.build import build
 from offline_archive.paths import data_dir
-from offline_archive.store import DataNotBuiltError, DataStore
+from offline_archive.sky import catalogue, catalogue_roman
+from offline_archive.store import DataNotBuiltError, DataStore, is_current
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def test_build_is_idempotent(tmp_path, quick_writer) -> None:
 
 def test_a_new_generator_version_rebuilds(tmp_path, quick_writer, monkeypatch) -> None:
     build(tmp_path, progress=False)
-    monkeypatch.setattr(build_module, "GENERATOR_VERSION", "a-newer-generator")
+    monkeypatch.setattr(store_module, "GENERATOR_VERSION", "a-newer-generator")
     assert not is_current(tmp_path)
     assert build(tmp_path, progress=False).built
 

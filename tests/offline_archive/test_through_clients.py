@@ -11,8 +11,8 @@ from astropy.coordinates import SkyCoord
 from astroquery.exceptions import NoResultsWarning, RemoteServiceError, ResolverError
 from astroquery.mast import Mast, Observations
 
-from offline_archive import catalogue
-from offline_archive.sky import PI_MEN
+from offline_archive.sky import catalogue
+from offline_archive.sky.targets import PI_MEN
 
 pytestmark = pytest.mark.archive
 
