@@ -17,6 +17,13 @@ SITE := $(BUILD)/site
 # The site tests drive Debian's Chromium; `make chromium` installs it when it is missing.
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+# Two test processes (pytest-xdist) that keep each notebook's items together; PARALLEL= runs one.
+PARALLEL ?= -n 2 --dist loadgroup
+# The scan of the executed copies runs with the site's tests, once test-suite has written them.
+AFTER_EXECUTION := --deselect tests/test_secrets.py::test_executed_notebooks_print_no_credentials
+# Every notebook execution of `make test` appends a line here (tools/notebook_execution.py).
+export NOTEBOOK_EXECUTION_LOG := $(abspath $(BUILD))/notebook-executions.jsonl
+EXECUTION_LOG := $(NOTEBOOK_EXECUTION_LOG)
 # A JUnit XML report per test step when JUNIT_DIR is set (test-latest and CI use it).
 JUNIT = $(if $(JUNIT_DIR),--junitxml=$(abspath $(JUNIT_DIR))/$(1).xml)
 # Extra arguments for JupyterLab, e.g. LAB_ARGS="--no-browser --ServerApp.port=8899".
@@ -25,13 +32,13 @@ LAB_ARGS ?=
 LATEST_VENV := .venv-latest
 LATEST_OUT := build/latest
 
-.PHONY: help install archive run site workshop test lint test-unit test-notebooks test-site chromium \
+.PHONY: help install archive run site workshop test lint test-suite test-unit test-notebooks test-site chromium \
 	lab live-test test-latest bench lock clean
 
 help:
 	@echo "make run          build the offline archive, execute every notebook against it, build the site"
 	@echo "                  (executed notebooks in build/, the website in build/site/index.html)"
-	@echo "make test         lint, unit tests, nbval over every notebook, make run, the site in Chromium"
+	@echo "make test         lint, unit tests and every notebook (each executed once), the site in Chromium"
 	@echo "make workshop     workshop copies with the solutions blanked, and solutions.ipynb, in build/workshop"
 	@echo "make lab          JupyterLab with the offline archive running"
 	@echo "make live-test    the notebooks against the real MAST and AWS (needs a network)"
@@ -71,39 +78,56 @@ site: install
 workshop: install
 	$(BIN)/python tools/make_workshop.py --output $(BUILD)/workshop $(NOTEBOOKS)
 
-# Notebooks run three times in all (tests/notebooks, nbval, make run): about 3 x 60 s per notebook.
+# One execution of each notebook serves every check (issue 16): the test session executes each
+# notebook once, in two processes (pytest-xdist); its cells are the verdicts, its kernel answers the
+# science tests, and its executed copies are what the site is built from and the credential scan
+# reads.  The last line says how long the gate took and which kernels it started.
 test: archive
-	$(MAKE) --no-print-directory lint test-unit test-notebooks run test-site
+	@mkdir -p $(BUILD) && rm -f $(EXECUTION_LOG) && start=$$(date +%s.%N) && status=0; \
+	$(MAKE) --no-print-directory lint test-suite site test-site || status=1; \
+	$(BIN)/python tools/gate_summary.py --log $(EXECUTION_LOG) --start $$start || status=1; \
+	exit $$status
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Every test but the site's, and every notebook, each executed once; the executed copies go to $(BUILD).
+# BokehJS goes inline into the executed notebooks, so that the site carries it (no CDN).
+test-suite: install
+	BOKEH_RESOURCES=inline $(BIN)/python -m pytest $(PARALLEL) -p no:cacheprovider tests notebooks \
+		--ignore=tests/site $(AFTER_EXECUTION) --notebook-output $(BUILD) $(call JUNIT,suite)
+
+# Parts of test-suite: the tests that execute no notebook, and the notebooks with their science tests.
 test-unit: install
-	$(BIN)/python -m pytest tests --ignore=tests/site $(call JUNIT,unit)
+	$(BIN)/python -m pytest $(PARALLEL) tests --ignore=tests/site --ignore=tests/notebooks $(AFTER_EXECUTION) \
+		$(call JUNIT,unit)
 
 test-notebooks: install
-	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks $(call JUNIT,notebooks)
+	BOKEH_RESOURCES=inline $(BIN)/python -m pytest $(PARALLEL) -p no:cacheprovider tests/notebooks notebooks \
+		--notebook-output $(BUILD) $(call JUNIT,notebooks)
 
-# The site in headless Chromium, and the credential scan of the notebooks `make run` executed
-# (test-unit runs before them on a fresh clone); needs `make run` first (make test does it).
+# The site in headless Chromium, and the credential scan of the executed notebooks in $(BUILD)
+# (written by test-suite, test-notebooks or make run; make test runs test-suite first).
 test-site: install chromium
-	$(BIN)/python -m pytest tests/site tests/test_secrets.py::test_executed_notebooks_print_no_credentials \
+	$(BIN)/python -m pytest $(PARALLEL) tests/site tests/test_secrets.py::test_executed_notebooks_print_no_credentials \
 		$(call JUNIT,site)
 
 chromium:
 	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the site tests"; \
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; }
 
+# JupyterLab reads jupyter-config/ too: no "get notified about official Jupyter news?" prompt.
 lab: archive
-	$(ARCHIVE) exec -- $(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) \
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} \
+		$(ARCHIVE) exec -- $(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) \
 		$(LAB_ARGS)
 
 # Against the real services: no archive, no proxy, no local S3, no network guard.
 live-test: install
 	NETGUARD=off OFFLINE_ARCHIVE=off env -u HTTPS_PROXY -u HTTP_PROXY -u https_proxy -u http_proxy -u AWS_ENDPOINT_URL_S3 \
 		-u REQUESTS_CA_BUNDLE -u SSL_CERT_FILE -u CURL_CA_BUNDLE -u OFFLINE_ARCHIVE_PROXY \
-		$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks $(call JUNIT,live)
+		$(BIN)/python -m pytest -p no:cacheprovider notebooks $(call JUNIT,live)
 
 # The canary: resolve the unpinned names of pyproject.toml to their newest releases in
 # $(LATEST_VENV), run the suite there (offline, like make test, without the lint step), and write
@@ -118,7 +142,7 @@ test-latest: install
 	$(BIN)/uv pip freeze --python $(LATEST_VENV)/bin/python > $(LATEST_OUT)/latest-freeze.txt
 	status=0; \
 	$(MAKE) --no-print-directory -k VENV=$(LATEST_VENV) BUILD=$(LATEST_OUT)/build JUNIT_DIR=$(LATEST_OUT) \
-		archive test-unit test-notebooks run test-site || status=1; \
+		archive test-suite site test-site || status=1; \
 	$(BIN)/python tools/canary_report.py report --pinned $(LATEST_OUT)/pinned-freeze.txt \
 		--latest $(LATEST_OUT)/latest-freeze.txt --junit $(LATEST_OUT)/*.xml \
 		--site-packages "$$($(LATEST_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \

@@ -1,11 +1,14 @@
-"""Test-session plumbing shared by the unit tests and nbval.
+"""Test-session plumbing shared by the unit tests and the notebooks' cells.
 
-When the collected tests need the offline archive (nbval's notebook cells, tests under
+When the collected tests need the offline archive (the notebooks' cells, tests under
 ``tests/notebooks`` and tests using the ``archive_env`` fixture), the archive's data is built if
-needed and the archive is started, as a subprocess on 127.0.0.1, *before* any test runs: nbval
-starts each notebook's kernel while setting up the notebook, earlier than fixtures are set up,
-so the environment must already point at the archive then.  The archive is stopped when the
-session ends.
+needed and the archive is started, as a subprocess on 127.0.0.1, *before* any test runs, so that
+every kernel a test starts inherits an environment that points at it.  The archive is stopped
+when the session ends.
+
+With pytest-xdist (``-n 2``, as ``make test`` runs), the controller starts the archive once, at
+configuration time, before it starts its workers; the workers inherit its environment and share it
+(``OFFLINE_ARCHIVE_SESSION`` names the environment file of the archive they share).
 
 ``OFFLINE_ARCHIVE=off`` in the environment keeps the archive down, so that the notebooks reach the
 real MAST and AWS (``make live-test`` sets it, with the network guard off).
@@ -24,18 +27,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 READY_TIMEOUT_S = 60.0
+#: The env file of the session's archive, set by the process that started it for the workers that share it.
+SESSION_ENV = "OFFLINE_ARCHIVE_SESSION"
 #: ``OFFLINE_ARCHIVE=off``: a live run, against the real services.
 SWITCH_ENV = "OFFLINE_ARCHIVE"
 
 # No network escapes: the guard for this session, the archive and the notebook kernels.
 sys.path.insert(0, str(ROOT / "tools" / "netguard"))
-pytest_plugins = ["pytest_netguard"]
+# Each notebook executed once per session: cell verdicts, science tests, executed copies.
+pytest_plugins = ["pytest_netguard", "pytest_notebooks"]
 
 
 def _needs_archive(item: pytest.Item) -> bool:
     return (
-        type(item).__module__.startswith("nbval")
-        or "archive_env" in getattr(item, "fixturenames", ())
+        "archive_env" in getattr(item, "fixturenames", ())
         or item.get_closest_marker("archive") is not None
         or Path(str(item.fspath)).is_relative_to(ROOT / "tests" / "notebooks")
     )
@@ -71,7 +76,7 @@ class _Archive:
             time.sleep(0.05)
         from offline_archive.serve import parse_export_lines  # the archive's own format
 
-        self.env = parse_export_lines(env_file.read_text())
+        self.env = parse_export_lines(env_file.read_text()) | {SESSION_ENV: str(env_file)}
         for name, value in self.env.items():
             self._saved[name] = os.environ.get(name)
             os.environ[name] = value
@@ -96,8 +101,17 @@ class _Archive:
 _archive = _Archive()
 
 
+def _shared_by_controller() -> bool:
+    """True in a pytest-xdist worker whose controller started the archive (the worker inherited it)."""
+    return _archive.process is None and bool(os.environ.get(SESSION_ENV))
+
+
+@pytest.hookimpl(trylast=True)  # after the network guard has set the environment the archive inherits
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "archive: the test needs the offline archive running")
+    distributed = getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")
+    if distributed and not _live() and _archive.process is None:
+        _archive.start()  # the workers collect, so the controller cannot tell whether they need it
     if _live():
         leftover = sorted(
             name
@@ -125,7 +139,9 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
     if _live():
         return
-    if any(_needs_archive(item) for item in items) and _archive.process is None:
+    if _shared_by_controller() or _archive.process is not None:
+        return
+    if any(_needs_archive(item) for item in items):
         _archive.start()
 
 
@@ -136,4 +152,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def archive_env() -> dict[str, str]:
     """The environment of the running offline archive (proxy, CA bundle, S3 endpoint)."""
+    if _shared_by_controller():
+        from offline_archive.serve import parse_export_lines
+
+        return parse_export_lines(Path(os.environ[SESSION_ENV]).read_text()) | {
+            SESSION_ENV: os.environ[SESSION_ENV]
+        }
     return dict(_archive.env)

@@ -26,6 +26,7 @@ ARCHIVE_VARS = (
     "SSL_CERT_FILE",
     "CURL_CA_BUNDLE",
     "OFFLINE_ARCHIVE_PROXY",
+    "OFFLINE_ARCHIVE_SESSION",  # a pytest-xdist controller's archive, which the child would share
 )
 _MAKE_STATE = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
 
@@ -44,7 +45,6 @@ def _collect(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess:
             sys.executable,
             "-m",
             "pytest",
-            "--nbval-lax",
             "--collect-only",
             "-p",
             "no:cacheprovider",
@@ -63,7 +63,7 @@ def test_the_switch_keeps_the_archive_down(tmp_path):
     live = _collect(tmp_path, OFFLINE_ARCHIVE="off")
     assert live.returncode == 0, live.stdout + live.stderr
     assert "offline archive: off" in live.stdout
-    assert "Cell 0" in live.stdout  # the notebook's cells were collected
+    assert "<NotebookCell cell" in live.stdout  # the notebook's cells were collected
 
     offline = _collect(tmp_path)  # the same run without the switch tries to start the archive
     assert offline.returncode != 0
@@ -81,7 +81,7 @@ def test_make_live_test_sets_the_switch_and_clears_the_archive_environment():
     plan = subprocess.run(
         ["make", "-n", "live-test"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout.replace("\\\n", " ")
-    command = next(line for line in plan.splitlines() if "--nbval-lax" in line)
+    command = next(line for line in plan.splitlines() if "-m pytest" in line and "notebooks" in line)
     assert "OFFLINE_ARCHIVE=off" in command and "NETGUARD=off" in command
     for name in ARCHIVE_VARS[:4] + ("AWS_ENDPOINT_URL_S3", "REQUESTS_CA_BUNDLE", "OFFLINE_ARCHIVE_PROXY"):
         assert f"-u {name}" in command, name

@@ -111,6 +111,15 @@ def test_make_lab_serves_the_notebooks_with_the_archive_in_its_environment(tmp_p
         names = {item["name"] for item in contents["content"]}
         assert {p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")} <= names
         assert requests.get(f"{base}/lab", params={"token": token}, timeout=10).ok
+        # No "get notified about official Jupyter news?" prompt: JupyterLab asks only while
+        # fetchNews is "none" (its default); jupyter-config/ sets it to "false".
+        notification = requests.get(
+            f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification",
+            params={"token": token},
+            timeout=10,
+        ).json()
+        assert notification["schema"]["properties"]["fetchNews"]["default"] == "false"
+        assert notification["schema"]["properties"]["checkForUpdates"]["default"] is False
         labs = [
             p
             for p in psutil.Process(process.pid).children(recursive=True)

@@ -88,7 +88,7 @@ def test_the_repository_holds_no_credentials():
     "notebook", scan_secrets.executed_notebooks() or [None], ids=lambda p: p.name if p else "none-in-build"
 )
 def test_executed_notebooks_print_no_credentials(notebook):
-    """Notebooks `make run` executed into build/ (the load test scans the ones it executes too)."""
+    """Notebooks `make test` or `make run` executed into build/ (the load test scans the ones it executes too)."""
     if notebook is None:
         assert not list((ROOT / "build").glob("*.ipynb"))
         return

@@ -69,7 +69,15 @@ def run_load(notebooks: list[Path], workers: int, output: Path) -> dict:
         began, began_at = time.perf_counter(), time.time()  # the archive's own loading is not counted
         processes = [
             subprocess.Popen(
-                [sys.executable, str(RUNNER), "--output", str(output / f"worker-{n}"), *map(str, notebooks)],
+                [
+                    sys.executable,
+                    str(RUNNER),
+                    "--purpose",
+                    "load",
+                    "--output",
+                    str(output / f"worker-{n}"),
+                    *map(str, notebooks),
+                ],
                 env=env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,

@@ -1,4 +1,4 @@
-"""Execute notebooks in order; write each executed notebook and its HTML rendering.
+"""Execute notebooks in order; write each executed notebook, its HTML rendering and its time.
 
 Used by ``make run`` (inside ``python -m offline_archive exec``, so the kernels talk to the
 offline archive) and by the benchmarks.  Exits non-zero if any notebook fails; the others
@@ -9,38 +9,11 @@ one test case per notebook, which ``make test-latest`` reads with the test suite
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from nbconvert import HTMLExporter
-
-CELL_TIMEOUT_S = 600
-
-
-def execute(path: Path, output: Path) -> tuple[float, str | None]:
-    """Execute one notebook in its own directory; returns (seconds, the error's full text or None)."""
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
-    start = time.perf_counter()
-    error = None
-    try:
-        client.execute()
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-        error = str(exc).strip() or repr(exc)
-    seconds = time.perf_counter() - start
-    output.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, output / path.name)
-    html, _ = HTMLExporter().from_notebook_node(nb)
-    (output / path.with_suffix(".html").name).write_text(html, encoding="utf-8")
-    return seconds, error
+from notebook_execution import execute, write_executed
 
 
 def write_junit(path: Path, results: dict[str, tuple[float, str | None]]) -> None:
@@ -60,19 +33,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--output", type=Path, default=Path("build"))
     parser.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
+    parser.add_argument("--purpose", default="run", help="what the executions are for, in the execution log")
     args = parser.parse_args(argv)
-    times: dict[str, float] = {}
     results: dict[str, tuple[float, str | None]] = {}
     failures: list[str] = []
     for path in args.notebooks:
-        seconds, error = execute(path.resolve(), args.output)
-        times[path.stem] = round(seconds, 2)
+        executed = execute(path.resolve(), purpose=args.purpose)
+        write_executed(executed, args.output)
+        seconds, error = executed.seconds, executed.error
         results[path.name] = (seconds, error)
         status = "ok" if error is None else f"FAILED: {error.splitlines()[-1]}"
         print(f"{path.name:45s} {seconds:6.1f} s  {status}", flush=True)
         if error is not None:
             failures.append(path.name)
-    (args.output / "notebook_times.json").write_text(json.dumps(times, indent=1))
     if args.junit:
         write_junit(args.junit, results)
     print(f"\nExecuted notebooks and their HTML are in {args.output.resolve()}/")

@@ -106,6 +106,19 @@ def read_log(path: Path, since: float = 0.0) -> list[dict[str, Any]]:
     return [record for line in lines if line.strip() and (record := json.loads(line))["t"] >= since]
 
 
+def peak_in_flight(records: list[dict[str, Any]]) -> int:
+    """The most requests the archive was answering at the same moment (each from ``t`` to ``t + ms``)."""
+    events = sorted(
+        [(r["t"], 1) for r in records] + [(r["t"] + r["ms"] / 1000.0, -1) for r in records],
+        key=lambda event: (event[0], event[1]),  # an answer that ends as another begins: not overlapping
+    )
+    peak = current = 0
+    for _, change in events:
+        current += change
+        peak = max(peak, current)
+    return peak
+
+
 def summarise(records: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
     """The load figures of a run: requests per second, the slowest request, failures.
 
@@ -120,7 +133,8 @@ def summarise(records: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
     -------
     dict
         ``requests``, ``rps``, ``slowest_ms``, ``slowest`` (method, host and path of the slowest
-        request), ``p95_ms``, ``server_errors`` (5xx answers), ``aborted`` and ``statuses``.
+        request), ``p95_ms``, ``peak_in_flight`` (:func:`peak_in_flight`), ``server_errors`` (5xx
+        answers), ``aborted`` and ``statuses``.
     """
     durations = sorted(r["ms"] for r in records)
     slowest = max(records, key=lambda r: r["ms"], default=None)
@@ -131,6 +145,7 @@ def summarise(records: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
         "slowest_ms": slowest["ms"] if slowest else 0.0,
         "slowest": f"{slowest['method']} {slowest['host']}{slowest['path']}" if slowest else "",
         "p95_ms": p95,
+        "peak_in_flight": peak_in_flight(records),
         "server_errors": sum(1 for r in records if (r["status"] or 0) >= 500),
         "aborted": sum(1 for r in records if r["outcome"] != "ok"),
         "statuses": dict(sorted(Counter(str(r["status"]) for r in records).items())),

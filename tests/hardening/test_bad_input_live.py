@@ -340,12 +340,19 @@ def test_hostile_s3_requests(world):
 
 def test_the_archive_listens_on_loopback_only(faulty_archive, archive_env):
     """Every listening socket of the archive (here in-process, and the session's subprocess) is 127.0.0.1."""
+    # The session's archive is a child of this process, or of the pytest-xdist controller that
+    # started it for its workers: found by the proxy port its environment names.
+    proxy_port = int(archive_env["HTTPS_PROXY"].rsplit(":", 1)[1])
     session_archive = [
-        p
-        for p in psutil.Process().children(recursive=True)
-        if "offline_archive" in " ".join(p.cmdline()) and "serve" in p.cmdline()
+        psutil.Process(c.pid)
+        for c in psutil.net_connections(kind="inet")
+        if c.status == psutil.CONN_LISTEN and c.laddr.port == proxy_port and c.pid
     ]
-    assert session_archive, "the session's archive runs as a child of this process"
+    assert session_archive, "the session's archive is running"
+    assert (
+        "offline_archive" in " ".join(session_archive[0].cmdline())
+        and "serve" in session_archive[0].cmdline()
+    )
     for process in [psutil.Process(os.getpid()), *session_archive]:
         listening = [c for c in process.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN]
         assert len(listening) >= 4, "proxy, TLS and plain web servers, S3"

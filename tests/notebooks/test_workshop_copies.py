@@ -30,7 +30,11 @@ def workshop(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.stem)
+# One xdist group per copy: each is a notebook's worth of work, and they share nothing.
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param(p, id=p.stem, marks=pytest.mark.xdist_group(f"workshop-{p.stem}")) for p in WITH_EXERCISES],
+)
 def test_blank_copy_runs_up_to_its_last_exercise(path, workshop, run_notebook) -> None:
     copy = nbformat.read(workshop / path.name, as_version=4)
     blanked = [i for i, cell in enumerate(copy.cells) if make_workshop.BLANK_TAG in notebook_parts.tags(cell)]
@@ -38,7 +42,7 @@ def test_blank_copy_runs_up_to_its_last_exercise(path, workshop, run_notebook) -
     copy.cells = copy.cells[: blanked[-1] + 1]
     truncated = workshop / f"upto-last-exercise-{path.name}"
     nbformat.write(copy, truncated)
-    executed = run_notebook(truncated)  # raises CellExecutionError naming the cell that failed
+    executed = run_notebook(truncated, purpose="workshop")  # NotebookFailed names the cell that failed
     try:
         ran = [cell for cell in executed.nb.cells if cell.cell_type == "code"]
         assert all(cell.execution_count for cell in ran)

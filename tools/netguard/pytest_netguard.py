@@ -68,3 +68,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             "stay on 127.0.0.1 while testing:\n" + "\n".join(lines)
         )
     return report
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Escapes no test phase read: the session's own processes (under pytest-xdist, the controller
+    runs no test, so the archive it started is checked here)."""
+    escapes = _log.new_escapes()
+    if escapes:
+        lines = [f"  {e['what']} (process {e['pid']}: {' '.join(e['argv'])})" for e in escapes]
+        session.config.get_terminal_writer().line(
+            "Network escape(s) outside any test; every connection must stay on 127.0.0.1 while testing:\n"
+            + "\n".join(lines),
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -7,7 +7,7 @@ from werkzeug.test import Client
 from werkzeug.wrappers import Response
 
 from offline_archive.traffic.faults import FaultInjector, FaultPlan
-from offline_archive.traffic.requestlog import RequestLog, read_log, summarise
+from offline_archive.traffic.requestlog import RequestLog, peak_in_flight, read_log, summarise
 
 
 def _app(environ, start_response):
@@ -83,3 +83,15 @@ def test_read_log_skips_what_came_before(tmp_path):
     log.close()
     first = read_log(tmp_path / "log.jsonl")[0]["t"]
     assert read_log(tmp_path / "log.jsonl", since=first + 3600) == []
+
+
+def test_peak_in_flight_counts_overlapping_requests_only():
+    def record(t, ms):
+        return {"t": t, "ms": ms, "method": "GET", "host": "h", "path": "/", "status": 200, "outcome": "ok"}
+
+    one_after_another = [record(0.0, 1000), record(1.0, 500), record(2.0, 10)]
+    assert peak_in_flight(one_after_another) == 1
+    three_meet = [record(0.0, 2000), record(0.5, 2000), record(1.0, 200), record(3.0, 10)]
+    assert peak_in_flight(three_meet) == 3
+    assert summarise(three_meet, 4.0)["peak_in_flight"] == 3
+    assert peak_in_flight([]) == 0
