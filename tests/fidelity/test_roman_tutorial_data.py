@@ -246,9 +246,7 @@ def test_the_pipeline_catalogue_has_the_columns_the_tutorial_reads() -> None:
 
 
 def test_the_openuniverse_key_is_irsa_s() -> None:
-    expected = (
-        "openuniverse2024/roman/preview/RomanWAS/images/simple_model/F184/15297/"
-        "Roman_WAS_simple_model_F184_15297_11.fits.gz"
-    )
+    folders = ["openuniverse2024", "roman", "preview", "RomanWAS", "images", "simple_model", "F184", "15297"]
+    expected = "/".join([*folders, "Roman_WAS_simple_model_F184_15297_11.fits.gz"])
     assert catalogue_roman.ou_fits_key(11) == expected, IRSA_KEY
     assert expected in _keys("nasa-irsa-simulations"), IRSA_KEY
