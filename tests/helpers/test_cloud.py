@@ -96,6 +96,16 @@ def test_stream_kwargs_keep_their_meaning() -> None:
     assert stream_kwargs(anon=False)["anon"] is False
 
 
+def test_a_bucket_s_refusal_is_named_with_the_way_to_read_public_buckets() -> None:
+    """No bucket of the archive refuses readers (all are public): S3's refusal, as s3fs raises it."""
+    from helpers.cloud import _cloud_errors
+
+    with pytest.raises(PrivateBucketError, match="refused an anonymous request") as caught:
+        with _cloud_errors("s3://some-private-bucket/key.asdf", anon=True):
+            raise PermissionError("Access Denied")
+    assert "anon=True" in caught.value.next_step and "stpubdata" in caught.value.next_step
+
+
 def test_a_path_that_is_not_an_s3_uri_is_refused_before_any_request() -> None:
     with pytest.raises(TutorialError, match="not an s3://bucket/key URI"):
         open_fits("stpubdata/hst/public/iab9/iab902010/iab902010_drz.fits")
