@@ -8,36 +8,47 @@ it is, once to read it).  The functions here open cloud files so that:
   (:func:`open_fits`, :func:`read_section`: small reads, no read-ahead);
 * an ASDF file's metadata costs the tree at its start, not the arrays after it
   (:func:`open_asdf`, :func:`open_roman`: arrays are read only when used, a block at a time);
+* a cutout of a Roman image made by astrocut costs the tree and the ``data`` array, not the
+  file's other arrays (:func:`roman_cutout`);
 * a light curve, which is read whole anyway, costs one request for exactly the file
-  (:func:`read_lightcurve`).
+  (:func:`read_lightcurve`); so does an ECSV catalogue, while a Parquet catalogue is read through
+  its footer, a few blocks at a time (:func:`read_catalog`).
 
-Every function checks that the file is what its name says (FITS, gzip, ASDF) from its first
-bytes, and turns S3's refusals into the helpers' errors: :class:`~helpers.errors.MissingFileError`
-for a key that does not exist, :class:`~helpers.errors.PrivateBucketError` for a bucket that does
-not let the reader in, :class:`~helpers.errors.WrongFileTypeError` for a file in another format.
+Every function checks that the file is what its name says (FITS, gzip, ASDF, ECSV, Parquet) from
+its first bytes, and turns S3's refusals into the helpers' errors:
+:class:`~helpers.errors.MissingFileError` for a key that does not exist (naming the keys beside it
+that come close), :class:`~helpers.errors.PrivateBucketError` for a bucket that does not let the
+reader in, :class:`~helpers.errors.WrongFileTypeError` for a file in another format.
 
-Pass ``anon=True`` (the default) for public buckets such as MAST's ``stpubdata``, and
-``anon=False`` to sign requests with the credentials a science platform provides.
+Pass ``anon=True`` (the default) for public buckets such as MAST's ``stpubdata`` (which also holds
+Roman's simulated tutorial data) and IRSA's ``nasa-irsa-simulations``, and ``anon=False`` to sign
+requests with your own AWS credentials, for a bucket that needs them.
 """
 
 from __future__ import annotations
 
+import difflib
 import io
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+import fsspec
 import numpy as np
 import s3fs
 from astropy.io import fits
+from astropy.table import Table
 from botocore.exceptions import NoCredentialsError
 
-from .errors import MissingFileError, PrivateBucketError, TutorialError, WrongFileTypeError
+from .errors import MissingFileError, NoCutoutError, PrivateBucketError, TutorialError, WrongFileTypeError
 from .files import split_s3_uri
 
 if TYPE_CHECKING:
     import asdf
     import lightkurve
+    from astrocut import ASDFCutout
+    from astropy.coordinates import SkyCoord
     from roman_datamodels.datamodels import DataModel
 
 __all__ = [
@@ -49,8 +60,10 @@ __all__ = [
     "open_asdf",
     "open_fits",
     "open_roman",
+    "read_catalog",
     "read_lightcurve",
     "read_section",
+    "roman_cutout",
     "stream_kwargs",
     "streaming_filesystem",
 ]
@@ -74,9 +87,18 @@ SIGNATURES: dict[str, tuple[bytes, str]] = {
     ".fit": (b"SIMPLE  =", "FITS"),
     ".fts": (b"SIMPLE  =", "FITS"),
     ".asdf": (b"#ASDF ", "ASDF"),
+    ".ecsv": (b"# %ECSV", "ECSV"),
+    ".parquet": (b"PAR1", "Parquet"),
 }
 #: What each reader accepts (astropy reads gzip-compressed FITS files too).
-READERS: dict[str, tuple[bytes, ...]] = {"FITS": (b"SIMPLE  =", GZIP_MAGIC), "ASDF": (b"#ASDF ",)}
+READERS: dict[str, tuple[bytes, ...]] = {
+    "FITS": (b"SIMPLE  =", GZIP_MAGIC),
+    "ASDF": (b"#ASDF ",),
+    "ECSV": (b"# %ECSV",),
+    "Parquet": (b"PAR1",),
+}
+#: The catalogue formats :func:`read_catalog` reads, by the end of the file's name.
+CATALOG_FORMATS: dict[str, str] = {".ecsv": "ECSV", ".parquet": "Parquet"}
 _PEEK = 16
 
 
@@ -87,7 +109,7 @@ def stream_kwargs(anon: bool = True) -> dict:
     ----------
     anon : bool, optional
         Read anonymously, as MAST's public bucket allows.  Pass ``False`` for a bucket that
-        needs the credentials of a science platform.
+        needs AWS credentials.
 
     Returns
     -------
@@ -132,26 +154,43 @@ def _location(uri: str) -> tuple[str, str]:
     return bucket, f"{bucket}/{key}"
 
 
+def _close_names(path: str, anon: bool) -> tuple[str, list[str]]:
+    """The "folder" of an S3 path and the names in it that come closest to the path's own name
+    (none when the folder cannot be listed or holds nothing like it)."""
+    folder, _, name = path.rpartition("/")
+    try:
+        names = [entry.rsplit("/", 1)[-1] for entry in streaming_filesystem(anon).ls(folder, detail=False)]
+    except (OSError, ValueError):
+        return folder, []
+    return folder, difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+
+
 @contextmanager
 def _cloud_errors(uri: str, anon: bool) -> Iterator[None]:
     """Turn S3's refusals inside the block into the helpers' errors."""
-    bucket, _ = _location(uri)
+    bucket, path = _location(uri)
     try:
         yield
     except FileNotFoundError as error:
-        raise MissingFileError(
-            f"There is no object at {uri} ({error}).",
-            f"Check the bucket and key: list the folder with s3fs.S3FileSystem(anon={anon}).ls(...), or get "
-            "the URI again from Observations.get_cloud_uris.",
-        ) from None
+        folder, close = _close_names(path, anon)
+        listing = f"s3fs.S3FileSystem(anon={anon}).ls({'s3://' + folder + '/'!r})"
+        if close:
+            step = f"Names in that folder that come close: {', '.join(close)}. Check the key, or list the folder with {listing}."
+        else:
+            step = (
+                f"Check the bucket and key: list the folder with {listing}, or get the URI again "
+                "from Observations.get_cloud_uris."
+            )
+        raise MissingFileError(f"There is no object at {uri} ({error}).", step) from None
     except PermissionError:
         who = "an anonymous request" if anon else "the request signed with your AWS credentials"
         raise PrivateBucketError(f"The bucket {bucket} refused {who} for {uri}.") from None
     except NoCredentialsError:
         raise PrivateBucketError(
             f"No AWS credentials were found to sign the request for {uri}.",
-            "For a public bucket pass anon=True. A private bucket needs credentials that may read it: "
-            "on the Roman science platform they are set up for you.",
+            "For a public bucket (MAST's stpubdata, with Roman's tutorial data, or IRSA's "
+            "nasa-irsa-simulations) pass anon=True. A bucket that is not public needs AWS credentials "
+            "that may read it, set up in your environment.",
         ) from None
 
 
@@ -352,13 +391,15 @@ def open_roman(uri: str, *, anon: bool = True) -> Iterator[DataModel]:
     uri : str
         The file's ``s3://`` URI.
     anon : bool, optional
-        Read anonymously, or with your credentials (``False``), as the Roman science platform's
-        bucket requires.
+        Read anonymously (public buckets), or with your AWS credentials (``False``).
 
     Yields
     ------
     roman_datamodels.datamodels.DataModel
-        For a calibrated image, an ``ImageModel``: ``model.meta``, ``model.data``, ...
+        The model of the file's type: ``ImageModel`` for a Level 2 calibrated image (``_cal``),
+        ``ScienceRawModel`` for a Level 1 ramp (``_uncal``), ``MosaicModel`` for a Level 3 mosaic
+        (``_coadd``), ``SegmentationMapModel`` for a segmentation map (``_segm``): ``model.meta``,
+        ``model.data``, ...
 
     Raises
     ------
@@ -381,6 +422,183 @@ def open_roman(uri: str, *, anon: bool = True) -> Iterator[DataModel]:
             yield model
         finally:
             model.close()
+
+
+@contextmanager
+def _small_reads() -> Iterator[None]:
+    """Make the ``s3fs`` filesystems that a library creates inside the block read in
+    :data:`BLOCK_SIZE` pieces with a one-block read-ahead (:data:`ASDF_CACHE_TYPE`).
+
+    Through fsspec's documented configuration, ``fsspec.config.conf["s3"]``, whose entries become
+    the default arguments of new filesystems (arguments given explicitly, such as ``anon``, win).
+    It is set on entry and restored on exit; other entries there (a :func:`helpers.traffic.count_s3_bytes`
+    session) are kept.
+    """
+    previous = fsspec.config.conf.get("s3")
+    fsspec.config.conf["s3"] = {
+        **(previous or {}),
+        "default_block_size": BLOCK_SIZE,
+        "default_cache_type": ASDF_CACHE_TYPE,
+        "skip_instance_cache": True,
+    }
+    try:
+        yield
+    finally:
+        if previous is None:
+            fsspec.config.conf.pop("s3", None)
+        else:
+            fsspec.config.conf["s3"] = previous
+
+
+def roman_cutout(
+    uri: str,
+    coordinates: SkyCoord | str,
+    cutout_size: int | tuple[int, int] = 25,
+    *,
+    fill_value: float = np.nan,
+) -> ASDFCutout:
+    """Cut a piece out of a cloud Roman image with astrocut, reading the tree and ``data`` alone.
+
+    ``astrocut.ASDFCutout(uri, ...)`` opens a cloud file with s3fs's defaults, whose 50 MiB reads
+    take in the whole of a smaller file; here the same class runs while s3fs reads in 64 KiB
+    pieces, so that the cutout costs the file's tree and its ``data`` array (an ASDF array is read,
+    and decompressed, whole) and none of its other arrays.  The file is read anonymously, as
+    astrocut reads it when given no AWS keys.
+
+    Parameters
+    ----------
+    uri : str
+        The ``s3://`` URI of a Roman ASDF image with a gwcs WCS (a Level 2 or Level 3 file).
+    coordinates : astropy.coordinates.SkyCoord or str
+        The centre of the cutout (a string such as ``"270.93 -0.19"`` is read as degrees).
+    cutout_size : int or (int, int), optional
+        Its size in pixels (columns, rows, as astrocut takes it).
+    fill_value : float, optional
+        The value of pixels of a cutout that reach beyond the image.
+
+    Returns
+    -------
+    astrocut.ASDFCutout
+        ``.cutouts[0]["cutout"]`` is the ``astropy.nddata.Cutout2D``; ``.asdf_cutouts[0]["cutout"]``
+        an ``asdf.AsdfFile`` whose ``["roman"]`` holds the pixels and a gwcs WCS cut to them.
+
+    Raises
+    ------
+    NoCutoutError
+        The position is off the image.
+    WrongFileTypeError
+        The file is not ASDF, or holds no image with a WCS (a segmentation map, say).
+    MissingFileError
+        As for :func:`open_asdf`.
+    """
+    from astrocut import ASDFCutout
+    from astrocut.exceptions import DataWarning, InvalidQueryError
+
+    _checked(uri, True, "ASDF", ASDF_CACHE_TYPE)
+    # astrocut says why it skipped a position in a DataWarning, then raises: the warning goes into
+    # the error; other warnings are passed on.
+    with warnings.catch_warnings(record=True) as caught, _small_reads(), _cloud_errors(uri, True):
+        warnings.simplefilter("always", DataWarning)
+        try:
+            cutout = ASDFCutout(
+                uri, coordinates, cutout_size, fill_value=fill_value, asdf_kwargs={"memmap": False}
+            )
+        except InvalidQueryError:
+            cutout = None
+    said = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    for w in caught:
+        if not issubclass(w.category, DataWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if cutout is None and any("does not contain" in message for message in said):
+        raise WrongFileTypeError(
+            f"{uri} holds no Roman image with a WCS to cut out of ({' '.join(said)})",
+            "Cut out of a Level 2 image (_cal.asdf) or a Level 3 mosaic (_coadd.asdf).",
+        )
+    if cutout is None:
+        raise NoCutoutError(
+            f"No cutout of {uri} at {_radec(coordinates)}: the position is off the image.",
+            f"Pick a position on the image, which covers {_footprint(uri)}.",
+        )
+    return cutout
+
+
+def _radec(coordinates: SkyCoord | str) -> str:
+    """A position as "RA 270.93000, Dec -0.19000 (deg)" (a string is shown as given)."""
+    if isinstance(coordinates, str):
+        return repr(coordinates)
+    return f"RA {coordinates.ra.deg:.5f}, Dec {coordinates.dec.deg:.5f} (deg)"
+
+
+def _footprint(uri: str) -> str:
+    """The RA and Dec ranges of a cloud Roman image, from its WCS (the tree alone is read)."""
+    with open_roman(uri) as model:
+        ra, dec = np.asarray(model.meta.wcs.footprint()).T
+    return f"RA {ra.min():.5f} to {ra.max():.5f} and Dec {dec.min():.5f} to {dec.max():.5f} (deg)"
+
+
+# --------------------------------------------------------------------------------------------
+# Catalogues
+# --------------------------------------------------------------------------------------------
+
+
+def read_catalog(uri: str, *, anon: bool = True, columns: list[str] | None = None) -> Table:
+    """Read a source catalogue from the cloud: ECSV (read whole) or Parquet (read in blocks).
+
+    Parameters
+    ----------
+    uri : str
+        The catalogue's ``s3://`` URI; its name must end in ``.ecsv`` (Roman I-Sim's input
+        catalogues) or ``.parquet`` (the Roman pipeline's source catalogues).
+    anon : bool, optional
+        Read anonymously (public buckets).
+    columns : list of str, optional
+        Parquet only: read just these columns (the file stores each column apart, so the others
+        are not fetched).
+
+    Returns
+    -------
+    astropy.table.Table
+        An ECSV table keeps its columns' units; Parquet columns come without them (romancal
+        records each unit in its column's Parquet metadata, which astropy does not read).
+
+    Raises
+    ------
+    WrongFileTypeError
+        The name ends in neither ``.ecsv`` nor ``.parquet``, or the file is not what its name says.
+    MissingFileError, PrivateBucketError
+        As for :func:`open_fits`.
+    TutorialError
+        ``columns`` asked of an ECSV file, or names columns the Parquet file does not have.
+    """
+    kind = next((k for ending, k in CATALOG_FORMATS.items() if uri.lower().endswith(ending)), None)
+    if kind is None:
+        raise WrongFileTypeError(
+            f"{uri} is not a catalogue format read here: its name ends in neither .ecsv nor .parquet.",
+            "Roman's catalogues are ECSV (input catalogues, e.g. full_catalog.ecsv) or Parquet (the "
+            "pipeline's _cat.parquet); for another format read the file with astropy.table.Table.read "
+            "and the format it is in.",
+        )
+    if kind == "ECSV" and columns is not None:
+        raise TutorialError(
+            f"{uri} is an ECSV file, which is read whole: columns= applies to Parquet files only.",
+            "Read the table, then keep the columns you need: table[['ra', 'dec']].",
+        )
+    fs, path, _ = _checked(uri, anon, kind, ASDF_CACHE_TYPE)
+    with _cloud_errors(uri, anon):
+        if kind == "ECSV":
+            return Table.read(fs.cat_file(path).decode("utf-8"), format="ascii.ecsv")
+        with fs.open(path, "rb") as handle:
+            try:
+                table = Table.read(handle, format="parquet", include_names=columns)
+            except ValueError:
+                table = Table()  # astropy found none of the columns
+    missing = [name for name in columns or () if name not in table.colnames]
+    if missing:
+        raise TutorialError(
+            f"{uri} has no column {', '.join(repr(name) for name in missing)}.",
+            "Read it once without columns= and look at table.colnames.",
+        )
+    return table
 
 
 # --------------------------------------------------------------------------------------------

@@ -144,9 +144,9 @@ class PrivateBucketError(TutorialError):
     """A cloud bucket refused to let the reader in (anonymously, or with the credentials given)."""
 
     default_next_step = (
-        "Public buckets (MAST's stpubdata, IRSA's nasa-irsa-simulations) are read with anon=True. "
-        "A private bucket, such as the Roman science platform's, is read with anon=False where "
-        "credentials that may read it are set up: on the platform itself they are."
+        "Check the bucket's name. Public buckets (MAST's stpubdata, which also holds Roman's tutorial "
+        "data, and IRSA's nasa-irsa-simulations) are read with anon=True; a bucket that is not public "
+        "needs anon=False and AWS credentials that may read it, set up in your environment."
     )
 
 

@@ -109,7 +109,6 @@ def _write_objects(staging: Path, objects: tuple[BucketObject, ...]) -> dict[str
             "size": path.stat().st_size,
             "bucket": obj.bucket,
             "key": obj.key,
-            "public": obj.public,
         }
     return entries
 

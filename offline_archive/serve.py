@@ -30,11 +30,6 @@ from .traffic.shaping import Shaping, shape
 
 #: Set in the environment the archive writes, so tools can tell they are offline.
 MARKER = "OFFLINE_ARCHIVE_PROXY"
-#: The science platform's credentials, as the platform puts them in its users' environment.  Not
-#: a secret: the local S3 accepts any signature, and these names mean nothing to AWS.  Signed
-#: requests may read the private Roman bucket; anonymous ones may not.
-PLATFORM_KEY_ID = "offline-archive-platform"
-PLATFORM_SECRET = "offline-archive-platform-not-a-secret"  # pragma: allowlist secret
 
 
 @dataclass
@@ -63,10 +58,9 @@ def client_environment(proxy_port: int, s3_endpoint: str, root: Path) -> dict[st
     """The environment that points unmodified clients at the archive.
 
     ``requests`` (astroquery) follows the proxy variables and trusts the archive's CA through
-    ``REQUESTS_CA_BUNDLE``; botocore, s3fs and lightkurve follow ``AWS_ENDPOINT_URL_S3``.  The
-    AWS key pair stands in for a science platform's credentials (:data:`PLATFORM_KEY_ID`): clients
-    that sign requests (``s3fs.S3FileSystem()``) may read the private Roman bucket, while anonymous
-    clients (``anon=True``, astroquery's unsigned boto3) still read the public buckets only.
+    ``REQUESTS_CA_BUNDLE``; botocore, s3fs and lightkurve follow ``AWS_ENDPOINT_URL_S3``.  No AWS
+    credentials: every bucket the notebooks read is public, and is read anonymously
+    (``anon=True``, astroquery's unsigned boto3), as on AWS.
     """
     proxy = f"http://127.0.0.1:{proxy_port}"
     ca = str(tls_dir(root) / "ca.pem")
@@ -83,8 +77,6 @@ def client_environment(proxy_port: int, s3_endpoint: str, root: Path) -> dict[st
         "CURL_CA_BUNDLE": ca,
         "AWS_ENDPOINT_URL_S3": s3_endpoint,
         "AWS_DEFAULT_REGION": REGION,
-        "AWS_ACCESS_KEY_ID": PLATFORM_KEY_ID,
-        "AWS_SECRET_ACCESS_KEY": PLATFORM_SECRET,
         "ASTROPY_CONFIG_DIR": str(astropy_config_dir(root)),
         MARKER: proxy,
     }

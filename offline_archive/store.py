@@ -47,17 +47,13 @@ class DataNotBuiltError(RuntimeError):
 
 @dataclass(frozen=True)
 class StoredFile:
-    """A built file: its data URI (``mast:...`` or ``s3://...``), where it is and where it is served.
-
-    ``public`` objects are readable anonymously; the others only by signed requests.
-    """
+    """A built file: its data URI (``mast:...`` or ``s3://...``), where it is and where it is served."""
 
     uri: str
     path: Path
     size: int
     bucket: str | None
     key: str | None
-    public: bool = True
 
 
 class DataStore:
@@ -91,16 +87,7 @@ class DataStore:
         for uri, entry in manifest.get("objects", {}).items():
             path = (base / entry["path"]).resolve()
             if path.is_relative_to(base):
-                self._objects.append(
-                    StoredFile(
-                        uri,
-                        path,
-                        int(entry["size"]),
-                        entry["bucket"],
-                        entry["key"],
-                        bool(entry.get("public", True)),
-                    )
-                )
+                self._objects.append(StoredFile(uri, path, int(entry["size"]), entry["bucket"], entry["key"]))
 
     def get(self, uri: str) -> StoredFile | None:
         """The stored file of a data URI (``mast:TESS/product/...``), or None."""

@@ -68,14 +68,14 @@ def test_a_key_printed_by_a_notebook_is_caught_and_pictures_are_not(tmp_path):
 
 
 def test_the_allowlist_is_one_line_wide(tmp_path):
-    """The platform's placeholder key passes only because its own line says so."""
-    line = next(
-        line
-        for line in (ROOT / "offline_archive" / "serve.py").read_text().splitlines()
-        if "pragma: allowlist secret" in line
-    )
-    (tmp_path / "copy.py").write_text(line.split("#", 1)[0].rstrip() + "\n")
-    assert scan_secrets.scan_files([tmp_path / "copy.py"], root=tmp_path), "without the pragma it is reported"
+    """A credential-shaped line passes only when it carries detect-secrets' pragma itself."""
+    key_id, secret = _fake_aws_key()
+    pragma = "  # pragma: allowlist secret"
+    (tmp_path / "allowed.py").write_text(f'KEY = "{key_id}"{pragma}\nSECRET = "{secret}"{pragma}\n')
+    assert scan_secrets.scan_files([tmp_path / "allowed.py"], root=tmp_path) == []
+    (tmp_path / "copy.py").write_text(f'KEY = "{key_id}"{pragma}\nSECRET = "{secret}"\n')
+    found = scan_secrets.scan_files([tmp_path / "copy.py"], root=tmp_path)
+    assert found and {f.line for f in found} == {2}, "the pragma of one line does not cover the next"
 
 
 def test_the_repository_holds_no_credentials():

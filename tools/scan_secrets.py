@@ -16,8 +16,8 @@ too (a signed token has dots and a signature, and is still scanned).  matplotlib
 animations name their elements and script variables with a random ``uuid4().hex``
 (``_anim_loop_select<hex>``, ``anim<hex>``), which now and then scores as a high-entropy string:
 the hex of each animation's ``_anim_img`` is replaced by ``<id>`` wherever it stands.  A line
-that must hold something credential-shaped on purpose (the offline archive's placeholder loader
-key) carries detect-secrets' inline ``pragma: allowlist secret`` comment; nothing else is allowed.
+that must hold something credential-shaped on purpose would carry detect-secrets' inline
+``pragma: allowlist secret`` comment (none does today); nothing else is allowed.
 """
 
 from __future__ import annotations

@@ -4,9 +4,7 @@ moto's S3 application (``moto.server.create_backend_app("s3")``) is served by a 
 werkzeug server of our own rather than by ``ThreadedMotoServer``, so that WSGI middleware can
 sit in front of it:
 
-* :class:`AccessGate` does what moto alone does not: a private bucket refuses every unsigned
-  request (listing included), as a science platform's bucket refuses anyone outside the
-  platform.  It also counts the body bytes the server sends, so a benchmark can check a
+* :class:`ByteCounter` counts the body bytes the server sends, so a benchmark can check a
   client-side count against the server's.
 * :func:`offline_archive.traffic.shaping.shape` adds latency and a bandwidth cap when asked to, and
   further middleware (fault injection) can be chained the same way.
@@ -16,7 +14,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from urllib.parse import parse_qs
 
 from moto.backends import get_backend
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -26,38 +23,26 @@ from moto.server import create_backend_app
 from ..network.webserver import ArchiveWSGIServer, make_archive_server
 from ..store import StoredFile
 from ..traffic.shaping import Shaping, shape
-from .guard import S3Guard, S3RequestHandler, bucket_of
+from .guard import S3Guard, S3RequestHandler
 
 REGION = "us-east-1"
 #: moto keeps all of S3 in one "global" backend per account.
 _S3_REGION = "global"
 
-ACCESS_DENIED = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied'
-    b"</Message><RequestId>offline-archive</RequestId><HostId>offline-archive</HostId></Error>"
-)
-
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
-def _is_signed(environ: dict) -> bool:
-    """Whether a request carries an AWS signature (a header, or a presigned URL's query)."""
-    query = parse_qs(environ.get("QUERY_STRING", ""))
-    return bool(environ.get("HTTP_AUTHORIZATION")) or "X-Amz-Signature" in query or "Signature" in query
-
-
-class AccessGate:
-    """WSGI middleware: refuse unsigned requests to private buckets; count the bytes sent.
+class ByteCounter:
+    """WSGI middleware: count the body bytes sent to clients.
 
     Parameters
     ----------
     app : WSGI application
-        moto's S3 application.
+        moto's S3 application (behind its guard).
     """
 
     def __init__(self, app: WSGIApp) -> None:
         self._app = app
-        self.private_buckets: frozenset[str] = frozenset()
         self._lock = threading.Lock()
         self._sent = 0
 
@@ -79,12 +64,6 @@ class AccessGate:
                 close()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if bucket_of(environ) in self.private_buckets and not _is_signed(environ):
-            body = b"" if environ.get("REQUEST_METHOD") == "HEAD" else ACCESS_DENIED
-            start_response(
-                "403 Forbidden", [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))]
-            )
-            return self._count([body])
         return self._count(self._app(environ, start_response))
 
 
@@ -99,7 +78,7 @@ class ArchiveS3:
     Notes
     -----
     The chain of WSGI applications, outermost first: :func:`~offline_archive.traffic.shaping.shape`
-    (latency and bandwidth, when asked for), :class:`AccessGate` (private buckets),
+    (latency and bandwidth, when asked for), :class:`ByteCounter` (bytes sent),
     :class:`~offline_archive.s3.guard.S3Guard` (read-only once loaded, S3's error shapes), moto.
     ``app`` is what the server runs: wrap it further before :meth:`start` (a request log, faults).
     """
@@ -107,8 +86,8 @@ class ArchiveS3:
     def __init__(self, shaping: Shaping | None = None) -> None:
         self.shaping = shaping or Shaping()
         self.guard = S3Guard(create_backend_app("s3"))
-        self.gate = AccessGate(self.guard)
-        self.app = shape(self.gate, self.shaping)
+        self.counter = ByteCounter(self.guard)
+        self.app = shape(self.counter, self.shaping)
         self._server: ArchiveWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self.endpoint = ""
@@ -124,10 +103,8 @@ class ArchiveS3:
     def load(self, files: Iterable[StoredFile]) -> int:
         """Store the files as S3 objects; returns the count.
 
-        Public files become public-read objects in public-read buckets, which anonymous clients
-        read exactly as they read the public ``stpubdata`` bucket.  A bucket with no public file is
-        private: its objects are private and the gate refuses it every unsigned request, while
-        signed requests (with any credentials) are served, as on a science platform.
+        Every bucket and object is public-read, as MAST's ``stpubdata`` and IRSA's
+        ``nasa-irsa-simulations`` are: anonymous clients read them, and so do signed ones.
 
         The objects go straight into moto's in-process S3 backend, the one the server answers
         from: through HTTP, moto spends about 5 ms of CPU on each PUT, which for the ~1,400 files
@@ -135,17 +112,12 @@ class ArchiveS3:
         """
         backend = get_backend("s3")[DEFAULT_ACCOUNT_ID][_S3_REGION]
         files = [f for f in files if f.bucket and f.key]
-        buckets = {f.bucket for f in files}
-        public_buckets = {f.bucket for f in files if f.public}
-        for bucket in sorted(buckets - set(backend.buckets)):
+        for bucket in sorted({f.bucket for f in files} - set(backend.buckets)):
             backend.create_bucket(bucket, REGION)
-            backend.put_bucket_acl(
-                bucket, get_canned_acl("public-read" if bucket in public_buckets else "private")
-            )
-        self.gate.private_buckets = frozenset(buckets - public_buckets)
+            backend.put_bucket_acl(bucket, get_canned_acl("public-read"))
         for f in files:
             stored = backend.put_object(f.bucket, f.key, f.path.read_bytes())
-            stored.set_acl(get_canned_acl("public-read" if f.public else "private"))
+            stored.set_acl(get_canned_acl("public-read"))
         self.guard.seal()  # from now on the buckets are read-only, as the public ones are
         return len(files)
 

@@ -14,7 +14,6 @@ import pytest
 from astropy.io import fits
 
 from offline_archive.build import storage_path
-from offline_archive.generate.roman import OU_GALAXY_COLUMNS, OU_STAR_COLUMNS
 from offline_archive.paths import archive_root
 from offline_archive.sky import catalogue_hst, catalogue_roman
 from offline_archive.store import DataStore
@@ -90,35 +89,101 @@ def test_the_helpers_cutout_fetches_a_small_part_of_the_default(notebook):
     assert notebook.evaluate("opening.bytes") < 64 * 1024, "all the headers in well under 64 KiB"
 
 
-def test_the_roman_bucket_is_listed_and_refuses_anonymous_readers(notebook):
-    listing = notebook.evaluate("fs.ls(roman_bucket)")
-    assert sorted(p.rsplit("/", 1)[1] for p in listing) == ["OPEN_UNIVERSE", "ROMANISIM", "STIPS"]
-    assert "refused an anonymous request" in notebook.outputs_text("stdout")
+def _stored(key: str) -> Path:
+    store = DataStore(archive_root())
+    return next(f.path for f in store.cloud_objects() if f.bucket == "stpubdata" and f.key == key)
+
+
+TUTORIAL = catalogue_roman.TUTORIAL_PREFIX
+CAL_KEY = f"{TUTORIAL}/{catalogue_roman.exposure_name(1, 1, 'cal')}"
+
+
+def test_the_tutorial_folder_is_listed_anonymously(notebook):
+    assert notebook.evaluate("roman_folder") == f"s3://stpubdata/{TUTORIAL}/"
+    expected = sorted(
+        o.key.rsplit("/", 1)[1] for o in catalogue_roman.objects() if o.key.startswith(TUTORIAL)
+    )
+    assert notebook.evaluate("roman_files") == expected
+    assert notebook.evaluate("cal_uri") == f"s3://stpubdata/{CAL_KEY}"
 
 
 def test_roman_metadata_cost_a_few_percent_and_defaults_the_whole_file(notebook):
-    size = notebook.evaluate("dense_size")
+    size = notebook.evaluate("cal_size")
+    assert size == _stored(CAL_KEY).stat().st_size
     assert notebook.evaluate("default_open.bytes") >= size
     assert notebook.evaluate("metadata_share") <= 0.10
-    assert notebook.evaluate("plain_read.bytes") <= 0.10 * size
+    assert "ImageModel WFI01 F106" in notebook.outputs_text("stdout")
 
 
-def test_the_openuniverse_twins_and_their_catalogues(notebook):
-    assert notebook.evaluate("same_image") is True
-    assert notebook.evaluate("wcs_offset_arcsec") < 1e-6
-    assert tuple(notebook.evaluate("galaxies.colnames")) == OU_GALAXY_COLUMNS
-    assert tuple(notebook.evaluate("stars.colnames")) == OU_STAR_COLUMNS
-    assert notebook.evaluate("sorted(catalogs)") == ["galaxies", "point_sources", "transients"]
-    assert notebook.evaluate("ou_image.shape") == [catalogue_roman.SIZE, catalogue_roman.SIZE]
+def test_the_region_costs_the_data_array_and_holds_the_stored_pixels(notebook):
+    import roman_datamodels as rdm
+
+    with rdm.open(_stored(CAL_KEY)) as model:
+        whole = np.asarray(model.data)
+    rows = slice(*notebook.evaluate("[roman_rows.start, roman_rows.stop]"))
+    columns = slice(*notebook.evaluate("[roman_columns.start, roman_columns.stop]"))
+    assert np.array_equal(
+        np.array(notebook.evaluate("region.tolist()"), dtype=np.float32), whole[rows, columns]
+    )
+    share = notebook.evaluate("region_share")
+    assert 0.9 * whole.nbytes / notebook.evaluate("cal_size") <= share < 0.5
 
 
-def test_the_catalogued_sources_fall_on_the_image(notebook):
-    x = np.array(notebook.evaluate("gx.tolist()"))
-    y = np.array(notebook.evaluate("gy.tolist()"))
-    assert len(x) == notebook.evaluate("len(galaxies)") > 0
+def test_the_cutout_is_the_same_both_ways_and_costs_a_third(notebook):
+    import roman_datamodels as rdm
+
+    assert notebook.evaluate("same_cutout") is True
+    size = notebook.evaluate("cal_size")
+    assert notebook.evaluate("astrocut_default.bytes") >= size
+    ours = notebook.evaluate("cutout_read.bytes")
+    assert ours < 0.5 * size and ours == notebook.evaluate("region_read.bytes")
+    x0, y0 = notebook.evaluate("list(cut.origin_original)")
+    with rdm.open(_stored(CAL_KEY)) as model:
+        expected = np.asarray(model.data)[y0 : y0 + 100, x0 : x0 + 100]
+    assert np.array_equal(np.array(notebook.evaluate("cut.data.tolist()"), dtype=np.float32), expected)
+    assert notebook.evaluate("same_corner") < 1e-3
+
+
+def test_the_sources_on_the_detector_are_those_its_wcs_places_on_it(notebook):
+    import roman_datamodels as rdm
+    from astropy.table import Table
+
+    catalog = Table.read(_stored(f"{TUTORIAL}/{catalogue_roman.CATALOG_NAME}"), format="ascii.ecsv")
+    assert notebook.evaluate("len(catalog)") == len(catalog)
+    with rdm.open(_stored(CAL_KEY)) as model:
+        x, y = model.meta.wcs.world_to_pixel_values(np.asarray(catalog["ra"]), np.asarray(catalog["dec"]))
+    size = catalogue_roman.SIZE
+    inside = (x > -0.5) & (x < size - 0.5) & (y > -0.5) & (y < size - 0.5)
+    galaxies = np.asarray(catalog["type"]) == "SER"
+    assert notebook.evaluate("int(on_image.sum())") == int(inside.sum()) > 20
+    assert notebook.evaluate("int(galaxies_on.sum())") == int((inside & galaxies).sum()) > 0
+    assert notebook.evaluate("int(stars_on.sum())") == int((inside & ~galaxies).sum()) > 0
+
+
+def test_the_pipeline_catalogue_has_a_segment_per_source(notebook):
+    assert notebook.evaluate("segm_type") == "SegmentationMapModel"
+    assert notebook.evaluate("n_segments") == notebook.evaluate("len(sources)") > 50
+    assert notebook.evaluate("sources.colnames") == [
+        "label",
+        "x_centroid",
+        "y_centroid",
+        "kron_abmag",
+        "is_extended",
+    ]
+
+
+def test_the_openuniverse_image_is_read_from_irsa(notebook):
     assert (
-        (x > -0.5) & (x < catalogue_roman.SIZE - 0.5) & (y > -0.5) & (y < catalogue_roman.SIZE - 0.5)
-    ).all()
+        notebook.evaluate("irsa_uri")
+        == f"s3://{catalogue_roman.IRSA_BUCKET}/{catalogue_roman.ou_fits_key(11)}"
+    )
+    assert notebook.evaluate("list(ou_fits_image.shape)") == [catalogue_roman.SIZE, catalogue_roman.SIZE]
+    ra, dec = notebook.evaluate("[ou_centre.ra.deg, ou_centre.dec.deg]")
+    assert abs(ra - catalogue_roman.OU_FIELD[0]) < 0.05 and abs(dec - catalogue_roman.OU_FIELD[1]) < 0.05
+
+
+def test_the_notebook_never_names_the_retired_bucket() -> None:
+    assert "summer-beta" not in NOTEBOOK.read_text()
 
 
 def test_the_exercise_reads_the_weight_map_cheaply(notebook):

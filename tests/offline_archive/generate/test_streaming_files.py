@@ -93,11 +93,13 @@ def roman_files(tmp_path_factory) -> dict[str, Path]:
 
     directory = tmp_path_factory.mktemp("roman")
     chosen = {
-        "cal": _roman("romanisim_cal", "DENSE_REGION"),
-        "galaxies": _roman("romanisim_cal", "GALAXIES"),
-        "ou_asdf": _roman("openuniverse_asdf", "wfi11"),
+        "cal": _roman("tutorial_cal", "_0001_wfi01_"),
+        "uncal": _roman("tutorial_uncal", "_0001_wfi01_"),
+        "coadd": _roman("tutorial_coadd"),
+        "catalog": _roman("tutorial_catalog"),
+        "parquet": _roman("hlwas_source_catalog"),
+        "segm": _roman("hlwas_segmentation_map"),
         "ou_fits": _roman("openuniverse_fits", "_11.fits.gz"),
-        "catalog": _roman("romanisim_catalog", "dense"),
     }
     files = {}
     for name, obj in chosen.items():
@@ -106,79 +108,163 @@ def roman_files(tmp_path_factory) -> dict[str, Path]:
     return files
 
 
-@pytest.mark.parametrize("name", ["cal", "galaxies", "ou_asdf"])
-def test_roman_files_are_valid_image_models_with_a_gwcs(roman_files, name) -> None:
+@pytest.mark.parametrize(
+    ("name", "model_type", "shape"),
+    [
+        ("cal", "ImageModel", (catalogue_roman.SIZE, catalogue_roman.SIZE)),
+        ("uncal", "ScienceRawModel", (6, catalogue_roman.L1_SIZE, catalogue_roman.L1_SIZE)),
+        ("coadd", "MosaicModel", (catalogue_roman.SIZE, catalogue_roman.SIZE)),
+        ("segm", "SegmentationMapModel", (catalogue_roman.SIZE, catalogue_roman.SIZE)),
+    ],
+)
+def test_roman_files_are_valid_models_of_their_type(roman_files, name, model_type, shape) -> None:
+    import roman_datamodels as rdm
+
+    with rdm.open(roman_files[name]) as model:
+        assert type(model).__name__ == model_type
+        model.validate()
+        assert model.meta.filename == roman_files[name].name
+        assert model.data.shape == shape
+        assert np.asarray(model.data).std() > 0
+
+
+@pytest.mark.parametrize("name", ["cal", "coadd"])
+def test_images_carry_a_gwcs_on_their_field(roman_files, name) -> None:
     import roman_datamodels as rdm
     from gwcs import WCS as GWCS
 
     with rdm.open(roman_files[name]) as model:
-        assert type(model).__name__ == "ImageModel"
-        model.validate()
         assert isinstance(model.meta.wcs, GWCS)
-        assert model.meta.filename == roman_files[name].name
-        assert model.data.shape == (catalogue_roman.SIZE, catalogue_roman.SIZE)
-        assert np.isfinite(model.data).all() and model.data.std() > 0
+        ra, dec = model.meta.wcs(255.5, 255.5)
+    assert math.hypot(ra - catalogue_roman.TUTORIAL_FIELD[0], dec - catalogue_roman.TUTORIAL_FIELD[1]) < 0.05
 
 
 def test_the_arrays_are_most_of_an_asdf_file(roman_files) -> None:
-    for name in ("cal", "ou_asdf"):
+    for name in ("cal", "uncal", "coadd"):
         raw = roman_files[name].read_bytes()
         tree_end = raw.index(b"\n...\n")
         assert tree_end < 0.05 * len(raw), f"{name}: the tree is {tree_end} of {len(raw)} bytes"
 
 
-def test_the_openuniverse_twins_share_pixels_and_sky(roman_files) -> None:
+def test_the_error_arrays_vary_from_pixel_to_pixel_as_a_pipeline_s_do(roman_files) -> None:
+    """Computed from the measured rates and a per-pixel read noise, they do not compress away."""
     import roman_datamodels as rdm
 
-    with rdm.open(roman_files["ou_asdf"]) as model, fits.open(roman_files["ou_fits"]) as hdul:
-        assert np.array_equal(np.asarray(model.data), hdul["SCI"].data)
-        x, y = np.meshgrid(np.linspace(0, 511, 5), np.linspace(0, 511, 5))
-        ra_g, dec_g = model.meta.wcs(x, y)
-        ra_f, dec_f = WCS(hdul["SCI"].header).wcs_pix2world(x, y, 0)
-        assert np.allclose(ra_g, ra_f, atol=1e-9) and np.allclose(dec_g, dec_f, atol=1e-9)
+    with rdm.open(roman_files["cal"]) as model:
+        for name in ("err", "var_poisson", "var_rnoise"):
+            assert np.unique(np.asarray(getattr(model, name))).size > 1000, name
+        data_bytes = np.asarray(model.data).nbytes
+    share = data_bytes / roman_files["cal"].stat().st_size
+    assert 0.2 < share < 0.45, f"the data array is {share:.0%} of the file"
 
 
-def test_the_openuniverse_catalogues_sit_beside_the_model(roman_files) -> None:
-    import asdf
+def test_the_ramp_frames_the_image_with_reference_pixels_and_grows(roman_files) -> None:
+    import roman_datamodels as rdm
 
-    from offline_archive.generate.roman import OU_GALAXY_COLUMNS, OU_STAR_COLUMNS, OU_TRANSIENT_COLUMNS
+    from offline_archive.generate.roman import BIAS, READ_NOISE
 
-    with asdf.open(roman_files["ou_asdf"]) as af:
-        catalogs = af["catalogs"]
-        assert set(catalogs) == {"galaxies", "point_sources", "transients"}
-        assert tuple(catalogs["galaxies"].colnames) == OU_GALAXY_COLUMNS
-        assert tuple(catalogs["point_sources"].colnames) == OU_STAR_COLUMNS
-        assert tuple(catalogs["transients"].colnames) == OU_TRANSIENT_COLUMNS
-        galaxies = catalogs["galaxies"]
-        assert len(galaxies) > 50
-        x, y = af["roman"]["meta"]["wcs"].invert(np.asarray(galaxies["ra"]), np.asarray(galaxies["dec"]))
-        assert ((x > -0.5) & (x < 511.5) & (y > -0.5) & (y < 511.5)).all(), "every galaxy falls on the image"
-
-
-def test_galaxies_of_the_catalogue_are_brighter_than_the_sky_around_them(roman_files) -> None:
-    import asdf
-
-    with asdf.open(roman_files["ou_asdf"]) as af:
-        data = np.asarray(af["roman"]["data"])
-        galaxies = af["catalogs"]["galaxies"]
-        bright = galaxies[galaxies["mag_F184"] < 22]
-        x, y = af["roman"]["meta"]["wcs"].invert(np.asarray(bright["ra"]), np.asarray(bright["dec"]))
-    at_sources = data[np.round(y).astype(int), np.round(x).astype(int)]
-    assert np.median(at_sources) > np.median(data) + 5 * np.std(data[:20, :20])
+    border = catalogue_roman.REFERENCE_BORDER
+    with rdm.open(roman_files["uncal"]) as raw, rdm.open(roman_files["cal"]) as cal:
+        ramp = np.asarray(raw.data).astype(float)
+        rate = np.asarray(cal.data)
+    edge = np.concatenate([ramp[:, :border, :].ravel(), ramp[:, -border:, :].ravel()])
+    assert abs(edge.mean() - BIAS) < 1 and edge.std() == pytest.approx(READ_NOISE, rel=0.1)
+    science = ramp[:, border:-border, border:-border]
+    gained = science[-1] - science[0]
+    bright = rate > np.percentile(rate, 99.5)
+    assert gained[bright].mean() > 10 * gained[~bright].mean() > 0, "sources gain counts faster"
 
 
-def test_romanisim_catalogue_is_an_ecsv_in_maggies(roman_files) -> None:
+def test_the_catalogue_is_in_roman_i_sim_s_format(roman_files) -> None:
     table = Table.read(roman_files["catalog"], format="ascii.ecsv")
-    assert {"ra", "dec", "type", "n", "half_light_radius", "pa", "ba", "F129", "F158"} <= set(table.colnames)
-    assert set(table["type"]) == {"PSF"}
-    assert (table["F158"] > 0).all() and (table["F158"] < 1e-5).all(), "maggies of stars fainter than AB 12.5"
+    assert table.colnames == ["ra", "dec", "type", "n", "half_light_radius", "pa", "ba"] + list(
+        catalogue_roman.CATALOG_BANDS
+    )
+    types = list(table["type"])
+    assert set(types) == {"SER", "PSF"} and types == sorted(types, key=lambda t: t == "PSF"), "galaxies first"
+    stars = table[table["type"] == "PSF"]
+    assert (stars["n"] == -1).all() and (stars["half_light_radius"] == 0).all()
+    for band in catalogue_roman.CATALOG_BANDS:
+        assert (table[band] > 0).all() and (table[band] < 1e-6).all(), "maggies of sources fainter than AB 15"
+        assert np.allclose(stars[band], stars["F106"]), "stars have the same flux in every band"
 
 
-@pytest.mark.parametrize("name", ["ou_asdf", "ou_fits"])
+def test_catalogued_stars_are_brighter_than_the_sky_around_them(roman_files) -> None:
+    import roman_datamodels as rdm
+
+    table = Table.read(roman_files["catalog"], format="ascii.ecsv")
+    bright = table[(table["type"] == "PSF") & (table["F106"] > 10 ** (-0.4 * 19.5))]
+    with rdm.open(roman_files["cal"]) as model:
+        data = np.asarray(model.data)
+        x, y = model.meta.wcs.invert(np.asarray(bright["ra"]), np.asarray(bright["dec"]))
+    on = np.isfinite(x) & np.isfinite(y)
+    assert on.sum() >= 3
+    at_stars = data[np.round(y[on]).astype(int), np.round(x[on]).astype(int)]
+    assert np.median(at_stars) > np.median(data) + 10 * np.std(data[:20, :20])
+
+
+def test_the_mosaic_says_which_exposures_cover_each_pixel(roman_files) -> None:
+    import roman_datamodels as rdm
+
+    with rdm.open(roman_files["coadd"]) as mosaic, rdm.open(roman_files["cal"]) as cal:
+        context = np.asarray(mosaic.context)[0]
+        weight = np.asarray(mosaic.weight)
+        sky_ratio = np.median(np.asarray(mosaic.data)) / np.median(np.asarray(cal.data))
+        conversion = cal.meta.photometry.conversion_megajanskys
+    bits = sum((context >> bit) & 1 for bit in range(4))
+    assert np.array_equal(bits, weight) and weight.max() == 4 and weight.min() >= 1
+    assert sky_ratio == pytest.approx(conversion, rel=0.05), "MJy/sr from DN/s"
+
+
+def test_the_segmentation_map_labels_each_catalogued_source(roman_files) -> None:
+    import roman_datamodels as rdm
+    from roman_datamodels.datamodels import ImageSourceCatalogModel
+
+    table = Table.read(roman_files["parquet"], format="parquet")
+    template = ImageSourceCatalogModel.create_fake_data().create_empty_catalog()
+    assert table.colnames == template.colnames
+    with rdm.open(roman_files["segm"]) as segm:
+        labels = np.asarray(segm.data)
+    assert labels.max() == len(table) > 50 and list(table["label"]) == list(range(1, len(table) + 1))
+    inside = (table["x_centroid"] >= table["bbox_xmin"]) & (table["x_centroid"] <= table["bbox_xmax"])
+    inside &= (table["y_centroid"] >= table["bbox_ymin"]) & (table["y_centroid"] <= table["bbox_ymax"])
+    assert inside.all()
+    at = labels[np.round(table["y_centroid"]).astype(int), np.round(table["x_centroid"]).astype(int)]
+    assert (at == table["label"]).mean() > 0.9
+    assert 0 < table["is_extended"].sum() < len(table)
+
+
+def test_the_parquet_catalogue_carries_the_exposure_s_metadata(roman_files) -> None:
+    import pyarrow.parquet as pq
+
+    from offline_archive.generate.roman import FILE_DATE, VISIT_START
+
+    metadata = pq.read_schema(roman_files["parquet"]).metadata
+    assert metadata[b"roman.meta.filename"].decode() == roman_files["parquet"].name
+    assert metadata[b"roman.meta.file_date"].decode() == FILE_DATE
+    assert metadata[b"roman.meta.exposure.start_time"].decode() > VISIT_START
+    assert metadata[b"roman.meta.instrument.optical_element"].decode() == catalogue_roman.HLWAS_BAND
+
+
+def test_the_openuniverse_fits_has_an_image_its_errors_and_a_wcs(roman_files) -> None:
+    with fits.open(roman_files["ou_fits"]) as hdul:
+        assert [h.name for h in hdul] == ["PRIMARY", "SCI", "ERR", "DQ"]
+        assert hdul["SCI"].data.shape == (catalogue_roman.SIZE, catalogue_roman.SIZE)
+        assert (hdul["ERR"].data > 0).all()
+        ra, dec = WCS(hdul["SCI"].header).wcs_pix2world(255.5, 255.5, 0)
+    assert math.hypot(ra - catalogue_roman.OU_FIELD[0], dec - catalogue_roman.OU_FIELD[1]) < 0.05
+
+
+@pytest.mark.parametrize("name", ["cal", "parquet", "segm", "ou_fits"])
 def test_roman_files_are_written_identically_twice(roman_files, tmp_path, name) -> None:
     from offline_archive.generate.roman import write_object
 
-    obj = _roman("openuniverse_asdf" if name == "ou_asdf" else "openuniverse_fits", "11")
+    kind = {
+        "cal": ("tutorial_cal", "_0001_wfi01_"),
+        "parquet": ("hlwas_source_catalog", ""),
+        "segm": ("hlwas_segmentation_map", ""),
+        "ou_fits": ("openuniverse_fits", "_11.fits.gz"),
+    }[name]
     again = tmp_path / roman_files[name].name
-    write_object(obj, again)
+    write_object(_roman(*kind), again)
     assert again.read_bytes() == roman_files[name].read_bytes()

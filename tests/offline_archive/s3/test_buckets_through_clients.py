@@ -1,8 +1,7 @@
 """The running archive's buckets through boto3, s3fs, astropy, lightkurve and astroquery.
 
-The archive's environment carries the science platform's (fake) credentials.  Signed requests may
-read the private Roman bucket; anonymous ones may not.  Public buckets must still answer
-anonymous clients exactly as before, credentials or not.
+Every bucket is public and read anonymously, as on AWS; the archive's environment carries no AWS
+credentials.
 """
 
 from __future__ import annotations
@@ -16,13 +15,12 @@ import s3fs
 from astropy.io import fits
 from botocore.config import Config
 
-from offline_archive.serve import PLATFORM_KEY_ID
 from offline_archive.sky import catalogue_roman
 
 pytestmark = pytest.mark.archive
 
-PLATFORM = catalogue_roman.PLATFORM_BUCKET
-ROMAN_KEY = f"{catalogue_roman.DENSE_PREFIX}/r0000101001001001001_01101_0001_WFI01_cal.asdf"
+TUTORIAL = f"{catalogue_roman.MAST_BUCKET}/{catalogue_roman.TUTORIAL_PREFIX}"
+CAL_KEY = f"{catalogue_roman.TUTORIAL_PREFIX}/{catalogue_roman.exposure_name(1, 1, 'cal')}"
 DRZ_KEY = "hst/public/iab9/iab902010/iab902010_drz.fits"
 
 
@@ -30,33 +28,44 @@ def _anonymous():
     return boto3.client("s3", config=Config(signature_version=botocore.UNSIGNED))
 
 
-def test_the_environment_carries_the_platform_credentials(archive_env) -> None:
-    assert archive_env["AWS_ACCESS_KEY_ID"] == PLATFORM_KEY_ID
-    assert os.environ["AWS_ACCESS_KEY_ID"] == PLATFORM_KEY_ID
+def test_the_environment_carries_no_aws_credentials(archive_env) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        assert name not in archive_env
+    assert archive_env["AWS_ENDPOINT_URL_S3"] == os.environ["AWS_ENDPOINT_URL_S3"]
 
 
-def test_anonymous_clients_are_refused_by_the_platform_bucket(archive_env) -> None:
-    client = _anonymous()
-    with pytest.raises(botocore.exceptions.ClientError, match=r"403|AccessDenied"):
-        client.head_object(Bucket=PLATFORM, Key=ROMAN_KEY)
-    with pytest.raises(botocore.exceptions.ClientError, match="AccessDenied"):
-        client.get_object(Bucket=PLATFORM, Key=ROMAN_KEY)
-    with pytest.raises(botocore.exceptions.ClientError, match="AccessDenied"):
-        client.list_objects_v2(Bucket=PLATFORM)
+def test_anonymous_clients_list_and_read_the_roman_tutorial_folder(archive_env) -> None:
     fs = s3fs.S3FileSystem(anon=True, skip_instance_cache=True)
-    with pytest.raises(PermissionError):
-        fs.ls(PLATFORM)
-
-
-def test_signed_clients_read_the_platform_bucket(archive_env) -> None:
-    fs = s3fs.S3FileSystem(skip_instance_cache=True)
-    assert sorted(p.rsplit("/", 1)[1] for p in fs.ls(PLATFORM)) == ["OPEN_UNIVERSE", "ROMANISIM", "STIPS"]
-    assert fs.cat_file(f"{PLATFORM}/{ROMAN_KEY}", start=0, end=6) == b"#ASDF "
-    head = boto3.client("s3").head_object(Bucket=PLATFORM, Key=ROMAN_KEY)
+    names = {p.rsplit("/", 1)[1] for p in fs.ls(TUTORIAL)}
+    expected = {
+        o.key.rsplit("/", 1)[1]
+        for o in catalogue_roman.objects()
+        if o.key.startswith(catalogue_roman.TUTORIAL_PREFIX)
+    }
+    assert names == expected and catalogue_roman.CATALOG_NAME in names
+    assert fs.cat_file(f"stpubdata/{CAL_KEY}", start=0, end=6) == b"#ASDF "
+    head = _anonymous().head_object(Bucket="stpubdata", Key=CAL_KEY)
     assert head["ContentLength"] > 1_000_000
+    listing = _anonymous().list_objects_v2(
+        Bucket="stpubdata", Prefix="roman/nexus/soc_simulations/", Delimiter="/"
+    )
+    folders = sorted(p["Prefix"].rsplit("/", 2)[1] for p in listing["CommonPrefixes"])
+    assert folders == ["r00342", "tutorial_data"]
 
 
-def test_public_buckets_still_answer_anonymous_clients_with_credentials_present(archive_env) -> None:
+def test_the_retired_platform_bucket_is_not_served(archive_env) -> None:
+    with pytest.raises(botocore.exceptions.ClientError, match="NoSuchBucket"):
+        _anonymous().list_objects_v2(Bucket="roman-sci-test-data-prod-summer-beta-test")
+
+
+def test_the_buckets_are_read_only(archive_env) -> None:
+    with pytest.raises(botocore.exceptions.ClientError, match="AccessDenied"):
+        _anonymous().put_object(
+            Bucket="stpubdata", Key=f"{catalogue_roman.TUTORIAL_PREFIX}/mine.txt", Body=b"x"
+        )
+
+
+def test_public_buckets_answer_anonymous_clients(archive_env) -> None:
     assert _anonymous().head_object(Bucket="stpubdata", Key=DRZ_KEY)["ContentLength"] > 0
     irsa_key = catalogue_roman.ou_fits_key(11)
     assert _anonymous().head_object(Bucket=catalogue_roman.IRSA_BUCKET, Key=irsa_key)["ContentLength"] > 0
@@ -97,7 +106,7 @@ def test_astroquery_finds_the_cloud_copies_of_the_hst_products(archive_env) -> N
     ]
 
 
-def test_lightkurve_reads_the_public_bucket_with_credentials_present(archive_env) -> None:
+def test_lightkurve_reads_the_public_bucket(archive_env) -> None:
     import lightkurve as lk
 
     uri = (
