@@ -1,4 +1,4 @@
-"""Command line: ``python -m offline_archive {build,serve,exec,info}``."""
+"""Command line: ``python -m offline_archive {build,serve,exec,record,drift,info}``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 
 from .build import build
 from .paths import ENV_DIR, archive_root, data_dir
+from .replay.cassette import Cassette, CassetteError
+from .replay.recorder import REAL_S3, Upstream
 from .serve import run_command, serve
 from .store import DataNotBuiltError, is_current
 from .traffic.faults import FAULTS_ENV, FaultPlan
@@ -54,7 +56,25 @@ def _parser() -> argparse.ArgumentParser:
             default=os.environ.get(REQUEST_LOG_ENV),
             help=f"append one JSON line per web request here (default ${REQUEST_LOG_ENV})",
         )
-    e.add_argument("argv", nargs=argparse.REMAINDER, help="the command (after --)")
+    r = sub.add_parser(
+        "record",
+        help="run a command against the real services through the archive's proxy and S3 endpoint, "
+        "keeping every exchange in a cassette",
+    )
+    r.add_argument("--cassette", type=Path, required=True, help="the cassette directory to write")
+    r.add_argument("--upstream-proxy", metavar="URL", help="forward the web hosts through this HTTP proxy")
+    r.add_argument(
+        "--upstream-ca", metavar="FILE", help="trust this CA for the web hosts (default: the system's)"
+    )
+    r.add_argument(
+        "--upstream-s3", metavar="URL", default=REAL_S3, help=f"the S3 endpoint (default {REAL_S3})"
+    )
+    for p in (s, e):
+        p.add_argument("--replay", metavar="DIR", type=Path, help="answer from this cassette alone")
+    for p in (e, r):
+        p.add_argument("argv", nargs=argparse.REMAINDER, help="the command (after --)")
+    d = sub.add_parser("drift", help="compare a cassette's answers with the generated archive's")
+    d.add_argument("--cassette", type=Path, required=True)
     sub.add_parser("info", help="say where the data is and whether it is current")
     return parser
 
@@ -76,7 +96,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"data: {data_dir(root)} ({state})")
         return 0
+    if args.command == "drift":
+        return _drift(root, args.cassette)
+    if args.command == "record":
+        return _record(root, args)
     options = {"request_log": Path(args.request_log).resolve() if args.request_log else None}
+    if args.replay is not None:
+        try:
+            options["replay"] = Cassette.open(args.replay)
+        except CassetteError as exc:
+            print(f"offline_archive: {exc}", file=sys.stderr)
+            return 2
     for name, option, parse in (
         ("shaping", "--latency-ms/--bandwidth-mbps", lambda: _shaping(args)),
         ("faults", "--faults plan", lambda: FaultPlan.load(args.faults) if args.faults else None),
@@ -90,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             serve(root, args.env_file, **options)
             return 0
-        command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
+        command = _command(args)
         if not command:
             print("offline_archive exec: give the command to run after --", file=sys.stderr)
             return 2
@@ -98,6 +128,44 @@ def main(argv: list[str] | None = None) -> int:
     except DataNotBuiltError as exc:
         print(f"offline_archive: {exc}", file=sys.stderr)
         return 1
+
+
+def _command(args: argparse.Namespace) -> list[str]:
+    return args.argv[1:] if args.argv[:1] == ["--"] else args.argv
+
+
+def _record(root: Path, args: argparse.Namespace) -> int:
+    """``record``: the command against the upstreams, every exchange kept; a summary at the end."""
+    command = _command(args)
+    if not command:
+        print("offline_archive record: give the command to run after --", file=sys.stderr)
+        return 2
+    upstream = Upstream(proxy=args.upstream_proxy, ca=args.upstream_ca, s3=args.upstream_s3)
+    cassette = Cassette.create(args.cassette, upstream.describe())
+    try:
+        code = run_command(root, command, record=(cassette, upstream))
+    except BaseException:
+        cassette.abandon()
+        raise
+    cassette.close()
+    print(f"Recorded {cassette.summary()}; the command exited with {code}.", flush=True)
+    return code
+
+
+def _drift(root: Path, path: Path) -> int:
+    """``drift``: the cassette's questions asked of the generated archive, their shapes compared."""
+    from .replay.drift import compare, report
+    from .serve import running_archive
+
+    try:
+        cassette = Cassette.open(path)
+        with running_archive(root) as archive:
+            differences = compare(cassette, archive.env)
+    except (CassetteError, DataNotBuiltError) as exc:
+        print(f"offline_archive drift: {exc}", file=sys.stderr)
+        return 2
+    print(report(differences, cassette), flush=True)
+    return 1 if differences else 0
 
 
 def _shaping(args: argparse.Namespace) -> Shaping:

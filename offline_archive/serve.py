@@ -21,6 +21,10 @@ from .network.certs import ensure_tls
 from .network.proxy import ArchiveProxy
 from .network.webserver import make_archive_server
 from .paths import astropy_config_dir, tls_dir
+from .replay.cassette import Cassette
+from .replay.recorder import Recorder, Upstream
+from .replay.replayer import Replayer
+from .replay.shapes import s3_failure, s3_missing, web_error, web_missing
 from .s3.server import REGION, ArchiveS3
 from .services.app import PortalRequestHandler, create_app
 from .store import DataStore
@@ -88,8 +92,13 @@ def start(
     shaping: Shaping | None = None,
     faults: FaultPlan | None = None,
     request_log: Path | None = None,
+    record: tuple[Cassette, Upstream] | None = None,
+    replay: Cassette | None = None,
 ) -> RunningArchive:
     """Start S3, the web services and the proxy; return once all of them answer.
+
+    What answers is the generated data, unless ``record`` or ``replay`` says otherwise; the
+    proxy, the TLS server, the S3 endpoint and the client's environment are the same in all three.
 
     Parameters
     ----------
@@ -102,6 +111,11 @@ def start(
         Faults to inject into the web services' answers (:mod:`offline_archive.traffic.faults`).
     request_log : pathlib.Path, optional
         Append one JSON line per request (web services and S3) here (:mod:`offline_archive.traffic.requestlog`).
+    record : (Cassette, Upstream), optional
+        Forward every request to the upstream and keep the exchanges in the cassette
+        (:mod:`offline_archive.replay.recorder`); the generated data is not needed.
+    replay : Cassette, optional
+        Answer from the cassette alone (:mod:`offline_archive.replay.replayer`).
 
     Raises
     ------
@@ -111,13 +125,21 @@ def start(
     began = time.perf_counter()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     shaping = shaping if shaping is not None else Shaping.from_env()
-    store = DataStore(root)
+    store = DataStore(root) if record is None and replay is None else None
     tls = ensure_tls(tls_dir(root))
     running = RunningArchive(env={}, seconds_to_ready=0.0, shaping=shaping)
     try:
-        app = running.faults = FaultInjector(create_app(store), faults or FaultPlan())
+        if record is not None:
+            cassette, upstream = record
+            web = Recorder(cassette, "web", upstream, web_error)
+            s3_backend = Recorder(cassette, "s3", upstream, s3_failure)
+        elif replay is not None:
+            web, s3_backend = Replayer(replay, "web", web_missing), Replayer(replay, "s3", s3_missing)
+        else:
+            web, s3_backend = create_app(store), None
+        app = running.faults = FaultInjector(web, faults or FaultPlan())
         app = shape(app, shaping)
-        s3 = ArchiveS3(shaping)
+        s3 = ArchiveS3(shaping, backend=s3_backend)
         if request_log is not None:
             app = RequestLog(app, request_log)
             s3.app = app.also(s3.app)
@@ -125,7 +147,8 @@ def start(
         endpoint = s3.start()
         running._stops.append(s3.stop)
         running.s3 = s3
-        s3.load(store.cloud_objects())
+        if store is not None:
+            s3.load(store.cloud_objects())
 
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(tls.server_cert, tls.server_key)

@@ -74,6 +74,9 @@ class ArchiveS3:
     ----------
     shaping : Shaping, optional
         Latency and bandwidth imposed on every request (default: none).
+    backend : WSGI application, optional
+        What answers instead of moto (the recorder or the replayer of :mod:`offline_archive.replay`);
+        it is served as it is, without the guard, and :meth:`load` is not used.
 
     Notes
     -----
@@ -83,10 +86,11 @@ class ArchiveS3:
     ``app`` is what the server runs: wrap it further before :meth:`start` (a request log, faults).
     """
 
-    def __init__(self, shaping: Shaping | None = None) -> None:
+    def __init__(self, shaping: Shaping | None = None, backend: WSGIApp | None = None) -> None:
         self.shaping = shaping or Shaping()
-        self.guard = S3Guard(create_backend_app("s3"))
-        self.counter = ByteCounter(self.guard)
+        # moto behind the guard; or another S3 application (a recorder, a replayer) as it is
+        self.guard = S3Guard(create_backend_app("s3")) if backend is None else None
+        self.counter = ByteCounter(self.guard if backend is None else backend)
         self.app = shape(self.counter, self.shaping)
         self._server: ArchiveWSGIServer | None = None
         self._thread: threading.Thread | None = None
