@@ -33,7 +33,7 @@ LATEST_VENV := .venv-latest
 LATEST_OUT := build/latest
 
 .PHONY: help install archive run site workshop test lint test-suite test-unit test-notebooks test-site chromium \
-	lab live-test test-latest bench lock clean
+	lab live-test test-latest bench lock clean record replay-test drift
 
 help:
 	@echo "make run          build the offline archive, execute every notebook against it, build the site"
@@ -43,6 +43,9 @@ help:
 	@echo "make lab          JupyterLab with the offline archive running"
 	@echo "make live-test    the notebooks against the real MAST and AWS (needs a network)"
 	@echo "make test-latest  the suite against the newest release of every dependency; report in build/latest"
+	@echo "make record       the notebooks against the real MAST and AWS, recorded into a cassette (needs a network)"
+	@echo "make replay-test  the notebooks answered from a cassette alone (CASSETTE=DIR, default $(CASSETTE))"
+	@echo "make drift        compare a cassette's answers with the generated archive's (CASSETTE=DIR)"
 	@echo "make bench        every benchmark; writes build/bench.json"
 	@echo "make install      create .venv with the pinned dependencies"
 
@@ -128,6 +131,25 @@ live-test: install
 	NETGUARD=off OFFLINE_ARCHIVE=off env -u HTTPS_PROXY -u HTTP_PROXY -u https_proxy -u http_proxy -u AWS_ENDPOINT_URL_S3 \
 		-u REQUESTS_CA_BUNDLE -u SSL_CERT_FILE -u CURL_CA_BUNDLE -u OFFLINE_ARCHIVE_PROXY \
 		$(BIN)/python -m pytest -p no:cacheprovider notebooks $(call JUNIT,live)
+
+# Record once online, replay anywhere (offline_archive/replay): `make record` runs the notebooks
+# against the real services through the archive's proxy and S3 endpoint and keeps every exchange in
+# $(CASSETTE); `make replay-test` runs them (cells as tests) answered by that cassette alone;
+# `make drift` says where the generated archive's answers differ in shape from the recorded ones.
+CASSETTE ?= $(BUILD)/cassette
+NOTEBOOKS_TO_RECORD ?= $(NOTEBOOKS)
+
+record: install
+	$(ARCHIVE) record --cassette $(CASSETTE) -- $(BIN)/python tools/run_notebooks.py --purpose record \
+		--output $(BUILD)/recorded $(NOTEBOOKS_TO_RECORD)
+
+replay-test: install
+	@test -f $(CASSETTE)/cassette.json || { echo "No cassette in $(CASSETTE): run make record, or give CASSETTE=DIR" >&2; exit 2; }
+	OFFLINE_ARCHIVE_SERVE_ARGS="--replay $(abspath $(CASSETTE))" $(BIN)/python -m pytest -p no:cacheprovider \
+		$(NOTEBOOKS_TO_RECORD) $(call JUNIT,replay)
+
+drift: archive
+	$(ARCHIVE) drift --cassette $(CASSETTE)
 
 # The canary: resolve the unpinned names of pyproject.toml to their newest releases in
 # $(LATEST_VENV), run the suite there (offline, like make test, without the lint step), and write

@@ -17,6 +17,7 @@ real MAST and AWS (``make live-test`` sets it, with the network guard off).
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,8 @@ ROOT = Path(__file__).resolve().parent
 READY_TIMEOUT_S = 60.0
 #: The env file of the session's archive, set by the process that started it for the workers that share it.
 SESSION_ENV = "OFFLINE_ARCHIVE_SESSION"
+#: Extra options for the session archive's ``serve`` (``make replay-test`` gives ``--replay DIR``).
+SERVE_ARGS_ENV = "OFFLINE_ARCHIVE_SERVE_ARGS"
 #: ``OFFLINE_ARCHIVE=off``: a live run, against the real services.
 SWITCH_ENV = "OFFLINE_ARCHIVE"
 
@@ -56,11 +59,13 @@ class _Archive:
         self._dir: tempfile.TemporaryDirectory | None = None
 
     def start(self) -> None:
-        subprocess.run([sys.executable, "-m", "offline_archive", "build", "--quiet"], check=True)
+        extra = shlex.split(os.environ.get(SERVE_ARGS_ENV, ""))
+        if "--replay" not in extra:  # a replay answers from its cassette; no data needed
+            subprocess.run([sys.executable, "-m", "offline_archive", "build", "--quiet"], check=True)
         self._dir = tempfile.TemporaryDirectory(prefix="archive-session-")
         env_file = Path(self._dir.name) / "archive.env"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "offline_archive", "serve", "--env-file", str(env_file)],
+            [sys.executable, "-m", "offline_archive", "serve", "--env-file", str(env_file), *extra],
             stdout=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + READY_TIMEOUT_S

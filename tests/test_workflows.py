@@ -47,3 +47,19 @@ def test_each_job_fails_loudly_and_publishes_its_report() -> None:
         assert any("GITHUB_STEP_SUMMARY" in s.get("run", "") and s.get("if") == "always()" for s in later)
         uploads = [s for s in later if s.get("uses", "").startswith("actions/upload-artifact")]
         assert uploads and all(s.get("if") == "always()" for s in uploads)
+
+
+def test_the_nightly_job_records_the_suite_and_reports_drift() -> None:
+    job = _job_running(_workflow(), "live-test")
+    steps = [s.get("run", "") for s in job["steps"]]
+    record = next(i for i, run in enumerate(steps) if "make record" in run)
+    drift = next(
+        i for i, run in enumerate(steps) if "make --no-print-directory drift" in run or "make drift" in run
+    )
+    assert record < drift and "pipefail" in steps[drift] and "|| true" not in steps[drift]
+    later = job["steps"][drift + 1 :]
+    assert any("GITHUB_STEP_SUMMARY" in s.get("run", "") and "drift" in s.get("run", "") for s in later)
+    assert any(
+        s.get("uses", "").startswith("actions/upload-artifact") and "cassette" in s["with"]["path"]
+        for s in later
+    )

@@ -127,10 +127,12 @@ _EXECUTIONS = pytest.StashKey[Executions]()
 
 
 def _suite_notebook(path: Path, config: pytest.Config) -> bool:
-    return (
-        path.suffix == ".ipynb"
-        and path.parent == config.rootpath / "notebooks"
-        and bool(SUITE_NAME.match(path.name))
+    """A suite notebook, or any notebook named on the command line (an instructor's own)."""
+    if path.suffix != ".ipynb":
+        return False
+    named = {(config.invocation_params.dir / arg).resolve() for arg in config.args if arg.endswith(".ipynb")}
+    return path.resolve() in named or (
+        path.parent == config.rootpath / "notebooks" and bool(SUITE_NAME.match(path.name))
     )
 
 
