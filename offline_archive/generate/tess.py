@@ -924,6 +924,21 @@ def tces(target: Target | str, series: DvSeries) -> list[Tce]:
     return result
 
 
+#: Display formats of the DV columns, as a real ``dvt.fits`` declares them (TDISPn): source
+#: spacetelescope/mast_notebooks@246ffd90 _sources/notebooks/TESS/beginner_how_to_use_dvt/
+#: beginner_how_to_use_dvt.ipynb, executed 2024-07-10 (``fits.getdata(dvt_file, ext=1).columns``).
+DV_DISP = {"D": "D14.7", "E": "E14.7", "J": "I10"}
+#: The transit durations (hours) of the single-event statistics in a real ``dvt.fits`` file's
+#: ``Statistics`` extension (SES_CORR_0_5 ... SES_NORM_15_0), same source (ext=3, 38 columns).
+SES_DURATIONS_H = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.5, 5.0, 6.0, 7.5, 9.0, 10.5, 12.5, 15.0)
+
+
+def _dv_column(
+    name: str, fmt: str, unit: str | None, array: np.ndarray, disp: str | None = None
+) -> fits.Column:
+    return fits.Column(name, fmt, unit, array=array, disp=disp or DV_DISP[fmt])
+
+
 def _tce_columns(series: DvSeries, tce: Tce, gapped: np.ndarray) -> fits.ColDefs:
     """One TCE table: initial, whitened and detrended flux with the planet's model."""
     model = -transit_dip(tce.planet, series.time)
@@ -931,18 +946,57 @@ def _tce_columns(series: DvSeries, tce: Tce, gapped: np.ndarray) -> fits.ColDefs
     rel = "dimensionless"
     return fits.ColDefs(
         [
-            fits.Column("TIME", "D", TIME_UNIT, array=series.time),
-            fits.Column("TIMECORR", "E", "d", array=series.timecorr),
-            fits.Column("CADENCENO", "J", array=series.cadenceno),
-            fits.Column("PHASE", "E", "days", array=fold_phase(tce.planet, series.time, tce.epoch)),
-            fits.Column("LC_INIT", "E", rel, array=detrended + series.residual_trend),
-            fits.Column("LC_INIT_ERR", "E", rel, array=np.where(np.isnan(detrended), np.nan, series.sigma)),
-            fits.Column("LC_WHITE", "E", rel, array=detrended / series.sigma),
-            fits.Column("LC_DETREND", "E", rel, array=detrended),
-            fits.Column("MODEL_INIT", "E", rel, array=model),
-            fits.Column("MODEL_WHITE", "E", rel, array=model / series.sigma),
+            _dv_column("TIME", "D", TIME_UNIT, series.time),
+            _dv_column("TIMECORR", "E", "d", series.timecorr),
+            _dv_column("CADENCENO", "J", None, series.cadenceno),
+            _dv_column("PHASE", "E", "days", fold_phase(tce.planet, series.time, tce.epoch)),
+            _dv_column("LC_INIT", "E", rel, detrended + series.residual_trend),
+            _dv_column("LC_INIT_ERR", "E", rel, np.where(np.isnan(detrended), np.nan, series.sigma)),
+            _dv_column("LC_WHITE", "E", rel, detrended / series.sigma),
+            _dv_column("LC_DETREND", "E", rel, detrended),
+            _dv_column("MODEL_INIT", "E", rel, model),
+            _dv_column("MODEL_WHITE", "E", rel, model / series.sigma),
         ]
     )
+
+
+def _ses_label(hours: float) -> str:
+    return f"{hours:.1f}".replace(".", "_")
+
+
+def _statistics_hdu(target: Target, series: DvSeries) -> fits.BinTableHDU:
+    """The ``Statistics`` extension every real ``dvt.fits`` ends with (see :data:`SES_DURATIONS_H`).
+
+    It holds the light curve the search used (PDCSAP flux, its residual and de-weights, the
+    quality flags) and, for each trial duration, the single-event statistic as its correlation
+    and normalisation terms (SES = SES_CORR / SES_NORM), computed here from the simulated flux.
+    """
+    flux0 = star_flux(target)
+    good = np.isfinite(series.flux)
+    relative = np.where(good, series.flux, 0.0)
+    columns = [
+        _dv_column("TIME", "D", TIME_UNIT, series.time),
+        _dv_column("TIMECORR", "E", "d", series.timecorr),
+        _dv_column("CADENCENO", "J", None, series.cadenceno),
+        _dv_column("PDCSAP_FLUX", "E", "e-/s", np.where(good, flux0 * (1.0 + series.flux), np.nan)),
+        _dv_column("PDCSAP_FLUX_ERR", "E", "sigma", np.where(good, flux0 * series.sigma, np.nan)),
+        _dv_column("RESIDUAL_LC", "E", "dimensionless", np.where(good, series.flux, np.nan)),
+        _dv_column("DEWEIGHTS", "E", "proportion", good.astype(np.float32)),
+        _dv_column("QUALITY", "J", None, series.quality.astype(np.int32), disp="B16.16"),
+    ]
+    corr, norm = [], []
+    for hours in SES_DURATIONS_H:
+        width = max(1, round(hours * 3600.0 / 120.0))
+        box = np.ones(width)
+        summed = np.convolve(-relative, box, mode="same")
+        counted = np.convolve(good.astype(float), box, mode="same")
+        scale = np.where(counted > 0, np.sqrt(np.maximum(counted, 1.0)) * series.sigma, np.nan)
+        norm.append(_dv_column(f"SES_NORM_{_ses_label(hours)}", "E", None, 1.0 / scale))
+        corr.append(_dv_column(f"SES_CORR_{_ses_label(hours)}", "E", None, summed / scale**2))
+    hdu = fits.BinTableHDU.from_columns(columns + corr + norm)
+    # Set on the header, not as ``name=``: astropy would upper-case it, and the real name is mixed-case.
+    hdu.header["EXTNAME"] = ("Statistics", "name of extension")
+    return hdu
 
 
 def _tce_hdu(target: Target, series: DvSeries, tce: Tce, gapped: np.ndarray) -> fits.BinTableHDU:
@@ -982,7 +1036,8 @@ def dv_params(product: Product) -> tuple[Target, int, int]:
 
 
 def write_dvt(observation: Observation, product: Product, path: Path) -> None:
-    """Write a DV time series (``*_dvt.fits``, kind ``tess_dvt``): one ``TCE_n`` table per planet.
+    """Write a DV time series (``*_dvt.fits``, kind ``tess_dvt``): one ``TCE_n`` table per planet,
+    then the ``Statistics`` table, as in a real file.
 
     Parameters
     ----------
@@ -1018,4 +1073,5 @@ def write_dvt(observation: Observation, product: Product, path: Path) -> None:
     for tce in found:
         hdus.append(_tce_hdu(target, series, tce, gapped))
         gapped = gapped | (np.abs(fold_phase(tce.planet, series.time)) < 0.75 * tce.duration_hours / 24.0)
+    hdus.append(_statistics_hdu(target, series))
     fits.HDUList(hdus).writeto(path, overwrite=True)

@@ -170,7 +170,12 @@ def _tess_dv_multisector(
     return tess_observation(
         obsid=obsid,
         target_name=str(target.tic),
-        obs_id=f"{stamp}-{sectors}-{target.tic:016d}-{run:05d}",
+        # The observation has no pipeline-run suffix; only its files carry one ("-00226_dvt.fits").
+        # Source: spacetelescope/mast_notebooks@cfb251f7 _sources/notebooks/TESS/beginner_astroquery_dv/
+        # beginner_astroquery_dv.ipynb, executed 2024-05-07: download_products put
+        # tess2018206190142-s0001-s0013-0000000307210830-00226_dvt.fits under
+        # mastDownload/TESS/tess2018206190142-s0001-s0013-0000000307210830/ (tests/fidelity).
+        obs_id=f"{stamp}-{sectors}-{target.tic:016d}",
         s_ra=target.ra,
         s_dec=target.dec,
         dataproduct_type="timeseries",
