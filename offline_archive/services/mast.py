@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import unquote_plus
 
 from ..sky import catalogue
-from ..sky.columns import CAOM_COLUMNS, DISTANCE, PRODUCT_COLUMNS, Column, columns_config, fields
+from ..sky.columns import CAOM_COLUMNS, CONE_OMITS, DISTANCE, PRODUCT_COLUMNS, Column, columns_config, fields
 from ..sky.targets import Observation
 from ..store import DataStore
 
@@ -261,8 +261,14 @@ def caom_query(service: str, params: dict[str, object], pagesize: int, page: int
         rows = _caom_rows(params, _position(*parts), with_filters=True)
     else:
         rows = _caom_rows(params, None, with_filters=True)
-    # Position searches add the computed `distance` column to the table they can return.
-    offered = CAOM_COLUMNS if service == "Mast.Caom.Filtered" else CAOM_COLUMNS + (DISTANCE,)
+    # Position searches add the computed `distance` column to the table they can return; a cone
+    # search leaves out objID (see offline_archive.sky.columns).
+    if service == "Mast.Caom.Filtered":
+        offered = CAOM_COLUMNS
+    elif service == "Mast.Caom.Cone":
+        offered = tuple(c for c in CAOM_COLUMNS if c.name not in CONE_OMITS) + (DISTANCE,)
+    else:
+        offered = CAOM_COLUMNS + (DISTANCE,)
     return _table(rows, _select_columns(params.get("columns"), offered), pagesize, page)
 
 

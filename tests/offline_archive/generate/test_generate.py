@@ -285,7 +285,9 @@ def test_dv_time_series_of_a_two_planet_system(tmp_path, monkeypatch):
     path = tmp_path / SHARED["dvt"]
     write_product(*find(SHARED["dvt"]), path)
     with fits.open(path) as hdul:
-        assert [h.name for h in hdul[1:]] == ["TCE_1", "TCE_2", "Statistics"] and hdul[0].header["NUMTCES"] == 2
+        assert [h.name for h in hdul[1:]] == ["TCE_1", "TCE_2", "Statistics"] and hdul[0].header[
+            "NUMTCES"
+        ] == 2
         assert hdul["TCE_2"].header["TPERIOD"] == 2.1
         first_transits = hdul["TCE_1"].data["MODEL_INIT"] < 0
         assert np.all(np.isnan(hdul["TCE_2"].data["LC_INIT"][first_transits]))  # TCE 1 gapped for TCE 2
