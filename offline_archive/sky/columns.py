@@ -259,6 +259,18 @@ PRODUCT_COLUMNS: tuple[Column, ...] = (
     Column("filters", "Filters", "char", "Instrument filters"),
 )
 
+#: The TESS Input Catalog columns the archive serves (a subset of the 89 of the real TIC), for the
+#: stars of its sky that have a TIC number: ``Catalogs.query_criteria(catalog="TIC", ...)``.
+TIC_COLUMNS: tuple[Column, ...] = (
+    Column("ID", "TIC ID", "char", "TESS Input Catalog identifier"),
+    Column("ra", "RA", "double", "Right ascension (J2000, epoch 2000)", unit="deg"),
+    Column("dec", "Dec", "double", "Declination (J2000, epoch 2000)", unit="deg"),
+    Column("objType", "Object Type", "char", "STAR or EXTENDED"),
+    Column("Tmag", "TESS Mag.", "double", "TESS magnitude", unit="mag"),
+    Column("Teff", "Teff", "double", "Effective temperature", unit="K"),
+    Column("rad", "Radius", "double", "Stellar radius", unit="solRad"),
+)
+
 SELECTED = {"text": "selected", "add": True, "type": "boolean", "hidden": True}
 
 
