@@ -135,6 +135,32 @@ def _cards(header: fits.Header, cards: list[tuple[str, object, str]]) -> fits.He
 # --------------------------------------------------------------------------------------------
 
 
+#: Display formats (TDISPn) SPOC gives its table columns, by FITS format letter, and the columns
+#: that differ.  Sources: spacetelescope/mast_notebooks@1a1364fb _sources/notebooks/TESS/
+#: beginner_how_to_use_lc/beginner_how_to_use_lc.ipynb cell 4 (a light curve, executed 2023-10-12)
+#: and @25150528 .../beginner_how_to_use_tp/beginner_how_to_use_tp.ipynb cell 4 (a target pixel file,
+#: executed 2025-09-11); kept as facts in tests/fidelity/test_spoc_files.py.
+DISPLAY_BY_FORMAT = {"D": "D14.7", "E": "E14.7", "J": "I10"}
+DISPLAY_BY_NAME = {
+    "QUALITY": "B16.16",
+    "RAW_CNTS": "I8",
+    "PSF_CENTR1": "F10.5",
+    "PSF_CENTR2": "F10.5",
+    "MOM_CENTR1": "F10.5",
+    "MOM_CENTR2": "F10.5",
+}
+
+
+def with_display_formats(columns: fits.ColDefs) -> fits.ColDefs:
+    """The columns with the display format SPOC writes for each (see :data:`DISPLAY_BY_FORMAT`)."""
+    for column in columns:
+        letter = column.format.lstrip("0123456789")[:1]
+        display = DISPLAY_BY_NAME.get(column.name, DISPLAY_BY_FORMAT.get(letter))
+        if display:
+            column.disp = display
+    return columns
+
+
 def quality_events(target: Target | str, sector: Sector | int) -> list[tuple[float, float, int]]:
     """The flagged intervals ``(start_btjd, end_btjd, bit)`` of a target in a sector.
 
@@ -662,29 +688,31 @@ def _lc_columns(series: _Series, target: Target, sector: Sector, rng: np.random.
     sap_bkg = npix * series.bkg + bkg_err * rng.standard_normal(n)
     cen = _centroids(series, where, rng)
     e_s = "e-/s"
-    return fits.ColDefs(
-        [
-            fits.Column("TIME", "D", TIME_UNIT, array=series.time),
-            fits.Column("TIMECORR", "E", "d", array=series.timecorr),
-            fits.Column("CADENCENO", "J", array=series.cadenceno),
-            fits.Column("SAP_FLUX", "E", e_s, array=sap),
-            fits.Column("SAP_FLUX_ERR", "E", e_s, array=0.985 * flux_err),
-            fits.Column("SAP_BKG", "E", e_s, array=sap_bkg),
-            fits.Column("SAP_BKG_ERR", "E", e_s, array=np.full(n, bkg_err)),
-            fits.Column("PDCSAP_FLUX", "E", e_s, array=pdcsap),
-            fits.Column("PDCSAP_FLUX_ERR", "E", e_s, array=flux_err),
-            fits.Column("QUALITY", "J", array=series.quality),
-            fits.Column("PSF_CENTR1", "D", "pixel", array=cen["PSF_CENTR1"]),
-            fits.Column("PSF_CENTR1_ERR", "E", "pixel", array=cen["ERR"]),
-            fits.Column("PSF_CENTR2", "D", "pixel", array=cen["PSF_CENTR2"]),
-            fits.Column("PSF_CENTR2_ERR", "E", "pixel", array=cen["ERR"]),
-            fits.Column("MOM_CENTR1", "D", "pixel", array=cen["MOM_CENTR1"]),
-            fits.Column("MOM_CENTR1_ERR", "E", "pixel", array=cen["ERR"]),
-            fits.Column("MOM_CENTR2", "D", "pixel", array=cen["MOM_CENTR2"]),
-            fits.Column("MOM_CENTR2_ERR", "E", "pixel", array=cen["ERR"]),
-            fits.Column("POS_CORR1", "E", "pixels", array=cen["POS_CORR1"]),
-            fits.Column("POS_CORR2", "E", "pixels", array=cen["POS_CORR2"]),
-        ]
+    return with_display_formats(
+        fits.ColDefs(
+            [
+                fits.Column("TIME", "D", TIME_UNIT, array=series.time),
+                fits.Column("TIMECORR", "E", "d", array=series.timecorr),
+                fits.Column("CADENCENO", "J", array=series.cadenceno),
+                fits.Column("SAP_FLUX", "E", e_s, array=sap),
+                fits.Column("SAP_FLUX_ERR", "E", e_s, array=0.985 * flux_err),
+                fits.Column("SAP_BKG", "E", e_s, array=sap_bkg),
+                fits.Column("SAP_BKG_ERR", "E", e_s, array=np.full(n, bkg_err)),
+                fits.Column("PDCSAP_FLUX", "E", e_s, array=pdcsap),
+                fits.Column("PDCSAP_FLUX_ERR", "E", e_s, array=flux_err),
+                fits.Column("QUALITY", "J", array=series.quality),
+                fits.Column("PSF_CENTR1", "D", "pixel", array=cen["PSF_CENTR1"]),
+                fits.Column("PSF_CENTR1_ERR", "E", "pixel", array=cen["ERR"]),
+                fits.Column("PSF_CENTR2", "D", "pixel", array=cen["PSF_CENTR2"]),
+                fits.Column("PSF_CENTR2_ERR", "E", "pixel", array=cen["ERR"]),
+                fits.Column("MOM_CENTR1", "D", "pixel", array=cen["MOM_CENTR1"]),
+                fits.Column("MOM_CENTR1_ERR", "E", "pixel", array=cen["ERR"]),
+                fits.Column("MOM_CENTR2", "D", "pixel", array=cen["MOM_CENTR2"]),
+                fits.Column("MOM_CENTR2_ERR", "E", "pixel", array=cen["ERR"]),
+                fits.Column("POS_CORR1", "E", "pixels", array=cen["POS_CORR1"]),
+                fits.Column("POS_CORR2", "E", "pixels", array=cen["POS_CORR2"]),
+            ]
+        )
     )
 
 
@@ -755,26 +783,29 @@ def _pixel_columns(series: _Series, target: Target, sector: Sector, rng: np.rand
     raw = np.clip(np.round(counts), 0, np.iinfo(np.int32).max)
     cen = _centroids(series, where, rng)
     dim, fmt, e_s = f"({side},{side})", f"{side * side}", "e-/s"
-    return fits.ColDefs(
-        [
-            fits.Column("TIME", "D", TIME_UNIT, array=series.time),
-            fits.Column("TIMECORR", "E", "d", array=series.timecorr),
-            fits.Column("CADENCENO", "J", array=series.cadenceno),
-            fits.Column("RAW_CNTS", fmt + "J", "count", dim=dim, array=raw.astype(np.int32)),
-            fits.Column("FLUX", fmt + "E", e_s, dim=dim, array=flux.astype(np.float32)),
-            fits.Column("FLUX_ERR", fmt + "E", e_s, dim=dim, array=flux_err.astype(np.float32)),
-            fits.Column("FLUX_BKG", fmt + "E", e_s, dim=dim, array=bkg.astype(np.float32)),
-            fits.Column(
-                "FLUX_BKG_ERR",
-                fmt + "E",
-                e_s,
-                dim=dim,
-                array=np.full((n, side, side), 0.2 * bkg_err, dtype=np.float32),
-            ),
-            fits.Column("QUALITY", "J", array=series.quality),
-            fits.Column("POS_CORR1", "E", "pixels", array=cen["POS_CORR1"]),
-            fits.Column("POS_CORR2", "E", "pixels", array=cen["POS_CORR2"]),
-        ]
+    return with_display_formats(
+        fits.ColDefs(
+            [
+                fits.Column("TIME", "D", TIME_UNIT, array=series.time),
+                fits.Column("TIMECORR", "E", "d", array=series.timecorr),
+                fits.Column("CADENCENO", "J", array=series.cadenceno),
+                fits.Column("RAW_CNTS", fmt + "J", "count", null=-1, dim=dim, array=raw.astype(np.int32)),
+                fits.Column("FLUX", fmt + "E", e_s, dim=dim, array=flux.astype(np.float32)),
+                fits.Column("FLUX_ERR", fmt + "E", e_s, dim=dim, array=flux_err.astype(np.float32)),
+                fits.Column("FLUX_BKG", fmt + "E", e_s, dim=dim, array=bkg.astype(np.float32)),
+                fits.Column(
+                    "FLUX_BKG_ERR",
+                    fmt + "E",
+                    e_s,
+                    dim=dim,
+                    array=np.full((n, side, side), 0.2 * bkg_err, dtype=np.float32),
+                ),
+                fits.Column("QUALITY", "J", array=series.quality),
+                # "pixel" in a target pixel file, "pixels" in a light curve, as SPOC writes them.
+                fits.Column("POS_CORR1", "E", "pixel", array=cen["POS_CORR1"]),
+                fits.Column("POS_CORR2", "E", "pixel", array=cen["POS_CORR2"]),
+            ]
+        )
     )
 
 
@@ -808,7 +839,24 @@ def write_tp(observation: Observation, product: Product, path: Path) -> None:
     creator = "SPOC TargetPixelExporterPipelineModule"
     primary = _sector_primary(target, sector, creator, series.time, cadence_s)
     aperture = _aperture_hdu(target, sector, TP_STAMP, min(_optimal_radius(target), 1.6))
-    fits.HDUList([primary, table, aperture]).writeto(path, overwrite=True)
+    fits.HDUList([primary, table, aperture, _cosmic_ray_hdu()]).writeto(path, overwrite=True)
+
+
+def _cosmic_ray_hdu() -> fits.BinTableHDU:
+    """The empty ``TARGET COSMIC RAY`` table a real target pixel file ends with.
+
+    Recorded as ``0R x 4C [J, I, I, E]`` (tests/fidelity/test_spoc_files.py); the column names are
+    not in that record: these are SPOC's names for the cadence, pixel column and row, and the value.
+    """
+    columns = [
+        fits.Column("CADENCENO", "J", disp="I10", array=np.zeros(0, np.int32)),
+        fits.Column("RAWX", "I", "pixel", disp="I6", array=np.zeros(0, np.int16)),
+        fits.Column("RAWY", "I", "pixel", disp="I6", array=np.zeros(0, np.int16)),
+        fits.Column("COSMIC_RAY", "E", "e-/s", disp="E14.7", array=np.zeros(0, np.float32)),
+    ]
+    hdu = fits.BinTableHDU.from_columns(columns)
+    hdu.header["EXTNAME"] = ("TARGET COSMIC RAY", "name of extension")
+    return hdu
 
 
 # --------------------------------------------------------------------------------------------
