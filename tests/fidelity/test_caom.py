@@ -121,3 +121,24 @@ def test_time_series_observations_carry_the_recorded_fields(archive_env):
     assert len(table) > 0
     assert set(table["calib_level"]) == {3}, TIMESERIES_FIELDS.source
     assert set(table["t_exptime"]) == {120.0}
+
+
+PRODUCT_COLUMNS_2026 = Fact(
+    "get_product_list answers these 20 columns in this order, obsID and parent_obsid as strings, size as int",
+    f"{CLOUD_NB} cell 4 (Observations.get_unique_product_list(hst_obs))",
+    "2026-08-03",
+)
+RECORDED_PRODUCT_COLUMNS = [
+    "obsID", "obs_collection", "dataproduct_type", "obs_id", "description", "type", "dataURI",
+    "productType", "productGroupDescription", "productSubGroupDescription", "productDocumentationURL",
+    "project", "prvversion", "proposal_id", "productFilename", "size", "parent_obsid", "dataRights",
+    "calib_level", "filters",
+]  # fmt: skip
+
+
+def test_product_lists_answer_the_2026_columns_in_order(archive_env):
+    observations = Observations.query_criteria(obs_collection="TESS", dataproduct_type="timeseries")
+    products = Observations.get_product_list(observations[:1])
+    assert products.colnames == RECORDED_PRODUCT_COLUMNS, PRODUCT_COLUMNS_2026.source
+    assert products["obsID"].dtype.kind == products["parent_obsid"].dtype.kind == "U"
+    assert products["size"].dtype.kind == "i"
