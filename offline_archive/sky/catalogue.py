@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import catalogue_hst
-from .catalogue_ffi import sector1_camera1_ccd1
+from .catalogue_ffi import FFI_EXPTIME_S, sector1_camera1_ccd1
 from .targets import (
     FOMALHAUT,
     PI_MEN,
@@ -170,7 +170,12 @@ def _tess_dv_multisector(
     return tess_observation(
         obsid=obsid,
         target_name=str(target.tic),
-        obs_id=f"{stamp}-{sectors}-{target.tic:016d}-{run:05d}",
+        # The observation has no pipeline-run suffix; only its files carry one ("-00226_dvt.fits").
+        # Source: spacetelescope/mast_notebooks@cfb251f7 _sources/notebooks/TESS/beginner_astroquery_dv/
+        # beginner_astroquery_dv.ipynb, executed 2024-05-07: download_products put
+        # tess2018206190142-s0001-s0013-0000000307210830-00226_dvt.fits under
+        # mastDownload/TESS/tess2018206190142-s0001-s0013-0000000307210830/ (tests/fidelity).
+        obs_id=f"{stamp}-{sectors}-{target.tic:016d}",
         s_ra=target.ra,
         s_dec=target.dec,
         dataproduct_type="timeseries",
@@ -192,7 +197,8 @@ def _tess_ffi(target: Target, sector: Sector, obsid: int) -> Observation:
     camera, ccd = TESS_CCD[(target.key, sector.number)]
     # The CCD's centre lies a few degrees from the target: the footprint (12 deg square) covers it.
     ra, dec = _offset(target.ra, target.dec, 2.5 + 0.3 * ccd, -1.5 + 0.2 * camera)
-    exptime = 1800.0 if sector.number <= 26 else 600.0
+    exptime = FFI_EXPTIME_S[FFI_CADENCE_S if sector.number <= 26 else 600]
+    # calib_level 3 and proposal_id "N/A", as MAST lists FFI observations (tests/fidelity/test_caom.py).
     return tess_observation(
         obsid=obsid,
         target_name="TESS FFI",
@@ -200,7 +206,8 @@ def _tess_ffi(target: Target, sector: Sector, obsid: int) -> Observation:
         s_ra=round(ra, 6),
         s_dec=round(dec, 6),
         dataproduct_type="image",
-        calib_level=2,
+        calib_level=3,
+        proposal_id="N/A",
         t_min=round(btjd_to_mjd(sector.start_btjd), 6),
         t_max=round(btjd_to_mjd(sector.end_btjd), 6),
         t_exptime=exptime,
@@ -245,10 +252,11 @@ def _tess_ffi_window(target: Target, sector: Sector, obsid: int) -> Observation:
         s_ra=target.ra,
         s_dec=target.dec,
         dataproduct_type="image",
-        calib_level=2,
+        calib_level=3,
+        proposal_id="N/A",
         t_min=round(btjd_to_mjd(sector.start_btjd), 6),
         t_max=round(btjd_to_mjd(sector.end_btjd), 6),
-        t_exptime=float(FFI_CADENCE_S),
+        t_exptime=FFI_EXPTIME_S[FFI_CADENCE_S],
         footprint_deg=round((FFI_WINDOW_PX / 2 - 1) * TESS_PIXEL_DEG, 6),
         sequence_number=sector.number,
         products=(cube,),

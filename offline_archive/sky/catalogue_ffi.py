@@ -31,6 +31,13 @@ SECTOR = SECTORS[1]
 CAMERA = 1
 CCD = 1
 CADENCE_S = 1800.0
+#: ``t_exptime`` of a TESS full-frame-image observation: the effective exposure of one frame, 0.792
+#: of the cadence (2-s exposures stacked on board, less readout and cosmic-ray mitigation), not
+#: the cadence.  Recorded by MAST: 1425.599414 s for sector 9's 30-minute FFIs
+#: (spacetelescope/mast_notebooks@f912caf2 _sources/notebooks/multi_mission/beginner_search/
+#: beginner_search.ipynb cell 11, executed 2024-05-02: t_exptime=[1400, 1500] finds the 16 FFI
+#: observations of sector 9) and 475.199786 s for 10-minute FFIs (same notebook, cell 3, tess-s0055-1-1).
+FFI_EXPTIME_S = {1800: 1425.599414, 600: 475.199786}
 SPOC_RUN = 120
 #: Centre of the CCD on the sky (RA, Dec in degrees): the observation's s_ra and s_dec.
 CCD_CENTRE = (313.52, -27.37)
@@ -101,10 +108,11 @@ def sector1_camera1_ccd1(obsid: int) -> Observation:
         s_ra=CCD_CENTRE[0],
         s_dec=CCD_CENTRE[1],
         dataproduct_type="image",
-        calib_level=2,
+        calib_level=3,  # level and proposal as MAST lists FFI observations (tests/fidelity/test_caom.py)
+        proposal_id="N/A",
         t_min=round(btjd_to_mjd(SECTOR.start_btjd), 6),
         t_max=round(btjd_to_mjd(SECTOR.end_btjd), 6),
-        t_exptime=CADENCE_S,
+        t_exptime=FFI_EXPTIME_S[int(CADENCE_S)],
         footprint_deg=CCD_HALF_WIDTH_DEG,
         sequence_number=SECTOR.number,
         products=tuple(_product(f) for f in frames()),

@@ -389,6 +389,7 @@ class Observation:
             "instrument_name": self.instrument_name,
             "project": self.project,
             "filters": self.filters,
+            "wave_region": self.wavelength_region,
             "wavelength_region": self.wavelength_region,
             "target_name": self.target_name,
             "target_classification": self.target_classification,
@@ -416,6 +417,8 @@ class Observation:
             "srcDen": 5885.0,
             "obsid": str(self.obsid),
             "objID": str(self.obsid + 1_000_000_000),
+            "wave_min": self.em_min,  # equal to em_min/em_max in MAST's 2026 answers
+            "wave_max": self.em_max,
         }
 
 

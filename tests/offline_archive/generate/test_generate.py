@@ -263,7 +263,9 @@ def test_target_pixel_file_reads_with_lightkurve(built, lk):
 
 def test_dv_time_series_has_one_tce_per_planet(built, dvt_columns):
     with fits.open(built["dvt_multi"]) as hdul:
-        assert [h.name for h in hdul[1:]] == ["TCE_1"]
+        # One table per TCE, then the Statistics extension a real dvt.fits ends with
+        # (tests/fidelity/test_dv_files.py).
+        assert [h.name for h in hdul[1:]] == ["TCE_1", "Statistics"]
         assert hdul[0].header["NUMTCES"] == 1 and "DvTimeSeriesExporter" in hdul[0].header["CREATOR"]
         assert hdul[0].header["SECTORS"] == "1,4,8,12,13"
         tce = hdul["TCE_1"]
@@ -283,7 +285,9 @@ def test_dv_time_series_of_a_two_planet_system(tmp_path, monkeypatch):
     path = tmp_path / SHARED["dvt"]
     write_product(*find(SHARED["dvt"]), path)
     with fits.open(path) as hdul:
-        assert [h.name for h in hdul[1:]] == ["TCE_1", "TCE_2"] and hdul[0].header["NUMTCES"] == 2
+        assert [h.name for h in hdul[1:]] == ["TCE_1", "TCE_2", "Statistics"] and hdul[0].header[
+            "NUMTCES"
+        ] == 2
         assert hdul["TCE_2"].header["TPERIOD"] == 2.1
         first_transits = hdul["TCE_1"].data["MODEL_INIT"] < 0
         assert np.all(np.isnan(hdul["TCE_2"].data["LC_INIT"][first_transits]))  # TCE 1 gapped for TCE 2
