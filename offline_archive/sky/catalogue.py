@@ -51,6 +51,14 @@ TESS_PIXEL: dict[tuple[str, int], tuple[int, int, float, float]] = {
     ("tic_214568914", 1): (1, 2, 1700.0, 1700.0),
     ("tic_91369561", 1): (1, 1, 117.9, 1054.9),
 }
+#: Centre (RA, Dec) of the CCDs whose full-frame-image observations the catalogue lists next to
+#: its targets: tess-point 0.9.5.post1's position of CCD pixel (1069, 1039) in that sector
+#: (tess_stars2px_reverse_function_entry, 2026-12-03), the observations' s_ra and s_dec.
+FFI_CCD_CENTRE: dict[tuple[int, int, int], tuple[float, float]] = {
+    (1, 4, 2): (89.9422, -75.3370),
+    (27, 3, 3): (68.5794, -84.8926),
+    (1, 4, 1): (68.9902, -64.8410),
+}
 #: Camera and CCD of each target in each sector (from :data:`TESS_PIXEL`).
 TESS_CCD: dict[tuple[str, int], tuple[int, int]] = {key: value[:2] for key, value in TESS_PIXEL.items()}
 #: Side (pixels) of the full-frame-image windows simulated around a target: enough for a 50x50
@@ -209,7 +217,7 @@ def _tess_dv_multisector(
 def _tess_ffi(target: Target, sector: Sector, obsid: int) -> Observation:
     camera, ccd = TESS_CCD[(target.key, sector.number)]
     # The CCD's centre lies a few degrees from the target: the footprint (12 deg square) covers it.
-    ra, dec = _offset(target.ra, target.dec, 2.5 + 0.3 * ccd, -1.5 + 0.2 * camera)
+    ra, dec = FFI_CCD_CENTRE[(sector.number, camera, ccd)]
     exptime = 1800.0 if sector.number <= 26 else 600.0
     return tess_observation(
         obsid=obsid,

@@ -161,7 +161,9 @@ def test_the_wcs_puts_the_star_where_its_light_is(first_file) -> None:
         ffi.CCD_CRPIX[0] - 1 - (ffi.window().column0 - 1), ffi.CCD_CRPIX[1] - 1 - (ffi.window().row0 - 1)
     )
     star = catalogue_ffi.FIELD_STAR
-    assert np.allclose(centre, (star.ra, star.dec)), "the window is part of the CCD's projection about the star"
+    assert np.allclose(centre, (star.ra, star.dec)), (
+        "the window is part of the CCD's projection about the star"
+    )
 
 
 def test_files_are_identical_whatever_was_written_before(tmp_path, first_file) -> None:

@@ -270,7 +270,9 @@ def test_dv_time_series_has_one_tce_per_planet(built, dvt_columns):
         assert tce.columns.names == dvt_columns
         assert tce.header["TPERIOD"] == pytest.approx(6.2679) and tce.header["TSNR"] > 7.1
         assert tce.header["PRADIUS"] == pytest.approx(2.04, abs=0.05)
-        expected = np.concatenate([targets.cadence_times(targets.SECTORS[s], 120) for s in (1, 4, 8, 11, 12, 13)])
+        expected = np.concatenate(
+            [targets.cadence_times(targets.SECTORS[s], 120) for s in (1, 4, 8, 11, 12, 13)]
+        )
         np.testing.assert_array_equal(tce.data["TIME"], expected)
         in_transit = tce.data["MODEL_INIT"] < 0
         assert np.nanmean(tce.data["LC_DETREND"][in_transit]) < -200e-6
