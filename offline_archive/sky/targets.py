@@ -326,7 +326,7 @@ FLYBYS: tuple[Flyby, ...] = (
         target="tic_214568914",
         closest_btjd=1334.523,
         miss_arcsec=4.0,
-        rate_deg_per_day=0.34,
+        rate_deg_per_day=0.36,  # a third of a degree a day, as main-belt asteroids near opposition
         direction_deg=228.0,
         tmag=12.6,
     ),
