@@ -6,12 +6,16 @@ what the TESS pipeline's data validation found for a star:
 ``dvdata/tess/<TIC>/tces/``
     the star's threshold-crossing events (TCEs), named like ``s0001-s0001:TCE_1``: the sectors
     the transit search covered, a colon, and the TCE;
-``dvdata/tess/<TIC>/info/?tce=<TCE>``
+``dvdata/tess/<TIC>/info/?tce=TCE_1&sector=s0001-s0001``
     the headers of the DV file: ``"DV Primary Header"`` (the star) and ``"DV Data Header"``
     (the TCE: period, epoch, depth, planet radius ...);
-``dvdata/tess/<TIC>/table/?tce=<TCE>``
-    the DV time series, as a list of column descriptions (``fields``) and one JSON object per
-    cadence (``data``).
+``dvdata/tess/<TIC>/table/?tce=TCE_1&sector=s0001-s0001``
+    the TCE's folded light curve, as a list of column descriptions (``fields``) and one JSON
+    object per cadence (``data``): ``PHASE``, ``LC_DETREND`` and ``MODEL_INIT`` since 2024, no
+    times (those are in the run's ``dvt.fits`` file: :mod:`helpers.dv_files`).
+
+The ``info`` and ``table`` requests take the TCE as its number and its sector range, split out
+of the name ``tces`` gives (:func:`split_tce`), as STScI's own ExoMAST tutorial sends them.
 
 Every request goes through :func:`helpers.http.get_json`, so it has a timeout and retries;
 answers that mean "no such TCE" become :class:`~helpers.errors.NoTcesError` or
@@ -38,6 +42,7 @@ __all__ = [
     "dv_timeseries",
     "dvdata_url",
     "list_tces",
+    "split_tce",
     "table_from_fields",
     "tic_number",
 ]
@@ -45,6 +50,7 @@ __all__ = [
 #: The root of ExoMAST's web API.
 EXOMAST_API = "https://exo.mast.stsci.edu/api/v0.1/"
 
+_TCE_NAME = re.compile(r"^(s\d{4}-s\d{4}):(TCE_\d+)$")
 _VARCHAR = re.compile(r"^varchar\((\d+)\)$")
 _INTEGER = {"int", "integer", "smallint", "bigint", "long"}
 _REAL = {"real", "float", "double"}
@@ -122,8 +128,26 @@ def list_tces(tic: int | str, *, session: requests.Session | None = None) -> lis
     return list(names)
 
 
+def split_tce(tce: str) -> tuple[str, str]:
+    """Split a TCE name as ``tces`` lists it into its sector range and its number.
+
+    >>> split_tce("s0001-s0013:TCE_2")
+    ('s0001-s0013', 'TCE_2')
+
+    Raises
+    ------
+    UnknownTceError
+        If the name is not ``<sectors>:TCE_<n>``.
+    """
+    match = _TCE_NAME.match(str(tce).strip())
+    if match is None:
+        raise UnknownTceError(f"{tce!r} is not a TESS TCE name like 's0001-s0001:TCE_1'.")
+    return match.group(1), match.group(2)
+
+
 def _tce_request(tic: int | str, tce: str, request: str, session: requests.Session | None) -> Any:
-    response = get_json(dvdata_url(tic, request), params={"tce": tce}, session=session)
+    sectors, number = split_tce(tce)
+    response = get_json(dvdata_url(tic, request), params={"tce": number, "sector": sectors}, session=session)
     if response.status_code in (400, 404):
         raise UnknownTceError(f"ExoMAST has no TCE {tce!r} for TIC {tic_number(tic)}: {_message(response)}")
     return _json(response)
@@ -200,11 +224,12 @@ def table_from_fields(fields: Sequence[Mapping[str, str]], data: Sequence[Mappin
 
 
 def dv_timeseries(tic: int | str, tce: str, *, session: requests.Session | None = None) -> Table:
-    """The DV time series of one TCE as an astropy Table (see :func:`table_from_fields`).
+    """The folded DV light curve of one TCE as an astropy Table (see :func:`table_from_fields`).
 
-    Columns include ``TIME`` (BTJD), ``PHASE`` (days from transit), ``LC_INIT`` (the light
-    curve before detrending), ``LC_DETREND`` (the detrended light curve that was searched) and
-    ``MODEL_INIT`` (the fitted transit model); cadences without data are masked.
+    The columns are those ExoMAST sends: since 2024 ``PHASE`` (days from transit),
+    ``LC_DETREND`` (the detrended light curve that was searched) and ``MODEL_INIT`` (the fitted
+    transit model), without times; cadences without data are masked.  The whole time series,
+    ``TIME`` among it, is in the DV file (:func:`helpers.dv_files.read_dv_timeseries`).
 
     Raises
     ------

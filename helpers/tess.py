@@ -9,7 +9,7 @@ A TESS observation in MAST is one of three kinds:
 ``multi-sector``
     A data-validation (DV) run that searched several sectors of one star for transits.  Its
     ``dataURL`` ends in ``dvt.fits`` and its ``obs_id`` names the first and last sector, e.g.
-    ``tess2019201090000-s0001-s0013-0000000025132999-00253``.
+    ``tess2019201090000-s0001-s0013-0000000025132999``.
 ``ffi``
     A full-frame-image observation of a whole CCD (``dataproduct_type`` is ``image``), e.g.
     ``tess-s0001-4-2``.
@@ -90,7 +90,7 @@ def parse_sector_range(identifier: str) -> SectorRange:
     Parameters
     ----------
     identifier : str
-        For example ``"tess2019201090000-s0001-s0013-0000000025132999-00253"`` (a multi-sector
+        For example ``"tess2019201090000-s0001-s0013-0000000025132999"`` (a multi-sector
         DV run), ``"mast:TESS/product/tess2020186164531-s0027-0000000261136679-0189-s_lc.fits"``
         (a light curve) or ``"tess-s0001-4-2"`` (an FFI observation).
 
@@ -106,7 +106,7 @@ def parse_sector_range(identifier: str) -> SectorRange:
 
     Examples
     --------
-    >>> parse_sector_range("tess2019201090000-s0001-s0013-0000000025132999-00253")
+    >>> parse_sector_range("tess2019201090000-s0001-s0013-0000000025132999")
     SectorRange(first=1, last=13)
     >>> str(parse_sector_range("tess-s0027-4-4"))
     's0027'

@@ -26,6 +26,14 @@ from .store import build_version, is_current, read_manifest
 #: The public bucket that holds MAST's cloud copy.
 PUBLIC_BUCKET = "stpubdata"
 
+#: astropy's configuration while the archive is used.  ``auto_download = False`` is what keeps
+#: astropy from fetching its own tables (IERS Earth orientation, leap seconds) from hosts the
+#: archive does not answer for; ``iers_degraded_accuracy = warn`` lets times beyond the tables it
+#: ships work with a warning.  ``allow_internet = False`` stays for another reason: a download a
+#: user asks astropy for (``fits.open(url)``, ``download_file(url)``, ``lightkurve.read(url)`` of a
+#: MAST URL) could not work through the archive anyway, since astropy verifies TLS against certifi's
+#: bundle, which cannot hold the archive's private authority; refused here, it fails with a
+#: message that names the setting instead of a certificate error (tests/fidelity/test_clients.py).
 ASTROPY_CFG = """\
 # Written by offline_archive: keep astropy from reaching the internet while the archive is used.
 [utils.data]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .generate import GENERATOR_VERSION
 from .paths import data_dir
-from .sky import catalogue, catalogue_roman
+from .sky import catalogue, catalogue_roman, targets
 
 
 def build_version() -> str:
@@ -24,6 +24,8 @@ def build_version() -> str:
         digest.update(repr(obs).encode())
         digest.update(repr(obs.products).encode())
     digest.update(repr(catalogue_roman.objects()).encode())
+    # The sky the photometry is drawn from (magnitudes, eclipses, flybys) changes files too.
+    digest.update(repr((targets.TARGETS, targets.FLYBYS, targets.SECTORS)).encode())
     return f"{GENERATOR_VERSION}-{digest.hexdigest()[:16]}"
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from ..sky.targets import Observation, Product
 
 #: Stamped on the built data; bump it whenever any writer's output changes.
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 
 MAY_IMPORT: tuple[str, ...] = ("sky",)
 

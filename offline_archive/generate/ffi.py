@@ -157,8 +157,12 @@ def _utc(btjd: float) -> datetime:
 
 
 def ffi_filename(sector: Sector, camera: int, ccd: int, btjd: float) -> str:
-    """SPOC's name for a calibrated FFI: ``tess<yyyydddhhmmss>-s0001-1-2-0120-s_ffic.fits`` (end of exposure)."""
-    stamp = _utc(btjd).strftime("%Y%j%H%M%S")
+    """SPOC's name for a calibrated FFI: ``tess<yyyydddhhmmss>-s0001-1-2-0120-s_ffic.fits``.
+
+    ``btjd`` is the start of the exposure, which the stamp gives to the nearest second (as in the real
+    sector 1 files, ``tess2018206192942`` first: see :mod:`offline_archive.sky.catalogue_ffi`).
+    """
+    stamp = (_utc(btjd) + timedelta(microseconds=500_000)).strftime("%Y%j%H%M%S")
     return f"tess{stamp}-{sector.label}-{camera}-{ccd}-{catalogue.SPOC_RUN[sector.number]:04d}-s_ffic.fits"
 
 
@@ -240,7 +244,7 @@ def _write_frames(
         image.header["DQUALITY"] = int(frames.quality[index])
         image.data = frames.flux[index]
         uncert.data = frames.error[index]
-        path = directory / ffi_filename(sector, camera, ccd, stop)
+        path = directory / ffi_filename(sector, camera, ccd, start)
         hdul.writeto(path, output_verify="ignore")  # the template was verified when it was built
         paths.append(path)
     return paths

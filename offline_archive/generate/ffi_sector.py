@@ -6,9 +6,10 @@ CCD around :data:`offline_archive.sky.catalogue_ffi.FIELD_STAR`, with the real l
 * HDU 0: a primary header with the mission, sector, camera, CCD and the exposure's TSTART,
   TSTOP (BTJD), DATE-OBS and DATE-END;
 * HDU 1: the calibrated image (e-/s, float32) with the timing cards, DQUALITY and a celestial
-  WCS: a TAN projection of the whole CCD (21 arcsec pixels, centred on the observation's
-  s_ra/s_dec) whose reference pixel is shifted to the window, so that sky positions fall
-  where they would on the real CCD;
+  WCS: a TAN projection about the field star at its real CCD pixel, with the sky's local scale
+  there (:data:`offline_archive.sky.catalogue_ffi.STAR_PIXEL`, ``STAR_CD``: tess-point's
+  geometry of sector 1), whose reference pixel is shifted to the window, so that sky positions
+  near the star fall where they do on the real CCD;
 * HDU 2: the uncertainty of each pixel (e-/s, float32), with the same WCS.
 
 Each image is a sky background that rises with scattered light towards the end of each
@@ -37,7 +38,6 @@ from .tess import (
     GAIN,
     IMPULSIVE_OUTLIER,
     INT_TIME_S,
-    PIXEL_SCALE_DEG,
     SPOC_VERSION,
     _cards,
     background,
@@ -50,11 +50,9 @@ from .tess import (
 
 #: Side of the stored window (pixels).
 SIDE = 64
-#: Size of the whole CCD image (columns, rows) and the 1-based pixel at the CCD's centre.
+#: Size of the whole CCD image (columns, rows) and the WCS's 1-based reference pixel (the star's).
 CCD_SHAPE = (2136, 2078)
-CCD_CRPIX = (1069.0, 1039.0)
-#: Position angle of the CCD's pixel grid on the sky (degrees).
-ROTATION_DEG = 31.7
+CCD_CRPIX = catalogue_ffi.STAR_PIXEL
 #: Width (sigma, pixels) of the Gaussian point-spread function.
 PSF_SIGMA = 0.9
 READ_NOISE_E = 10.0
@@ -77,16 +75,13 @@ def eclipse_model(eclipses: Eclipses, times: np.ndarray) -> np.ndarray:
 
 
 def ccd_wcs() -> WCS:
-    """The celestial WCS of the whole CCD: TAN, 21 arcsec pixels, rotated by :data:`ROTATION_DEG`."""
+    """The celestial WCS of the CCD near the star: TAN about the star at its pixel, with tess-point's local scale."""
+    star = catalogue_ffi.FIELD_STAR
     wcs = WCS(naxis=2)
     wcs.wcs.ctype = ["RA---TAN", "DEC--TAN"]
-    wcs.wcs.crval = list(catalogue_ffi.CCD_CENTRE)
+    wcs.wcs.crval = [star.ra, star.dec]
     wcs.wcs.crpix = list(CCD_CRPIX)
-    cos, sin = math.cos(math.radians(ROTATION_DEG)), math.sin(math.radians(ROTATION_DEG))
-    wcs.wcs.cd = [
-        [-PIXEL_SCALE_DEG * cos, PIXEL_SCALE_DEG * sin],
-        [PIXEL_SCALE_DEG * sin, PIXEL_SCALE_DEG * cos],
-    ]
+    wcs.wcs.cd = [list(row) for row in catalogue_ffi.STAR_CD]
     wcs.wcs.radesys = "ICRS"
     return wcs
 

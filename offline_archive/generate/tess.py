@@ -4,8 +4,9 @@ The photometry is simulated from the definitions in :mod:`offline_archive.sky.ta
 
 * the star gives ``15000 * 10**(-0.4 * (Tmag - 10))`` e-/s (:func:`star_flux`), dimmed by a
   trapezoidal transit of every planet of the target (:func:`transit_model`);
-* every cadence carries white noise of :func:`noise_ppm` (photon noise plus a floor of 90 ppm at
-  120 s, both scaling as ``1/sqrt(cadence)``): about 120 ppm for Pi Men at 120 s;
+* every cadence carries white noise of :func:`noise_ppm` (photon noise plus the TESS noise model's
+  systematic floor of 60 ppm in an hour, both scaling as ``1/sqrt(cadence)``): about 340 ppm for
+  Pi Men at 120 s, as the published noise model gives for its magnitude;
 * SAP_FLUX, and the pixels of a target pixel file, carry a smooth systematic trend
   (:func:`sap_trend`: a slow drift and a thermal ramp at the start of each orbit) that
   PDCSAP_FLUX does not have;
@@ -135,6 +136,32 @@ def _cards(header: fits.Header, cards: list[tuple[str, object, str]]) -> fits.He
 # --------------------------------------------------------------------------------------------
 
 
+#: Display formats (TDISPn) SPOC gives its table columns, by FITS format letter, and the columns
+#: that differ.  Sources: spacetelescope/mast_notebooks@1a1364fb _sources/notebooks/TESS/
+#: beginner_how_to_use_lc/beginner_how_to_use_lc.ipynb cell 4 (a light curve, executed 2023-10-12)
+#: and @25150528 .../beginner_how_to_use_tp/beginner_how_to_use_tp.ipynb cell 4 (a target pixel file,
+#: executed 2025-09-11); kept as facts in tests/fidelity/test_spoc_files.py.
+DISPLAY_BY_FORMAT = {"D": "D14.7", "E": "E14.7", "J": "I10"}
+DISPLAY_BY_NAME = {
+    "QUALITY": "B16.16",
+    "RAW_CNTS": "I8",
+    "PSF_CENTR1": "F10.5",
+    "PSF_CENTR2": "F10.5",
+    "MOM_CENTR1": "F10.5",
+    "MOM_CENTR2": "F10.5",
+}
+
+
+def with_display_formats(columns: fits.ColDefs) -> fits.ColDefs:
+    """The columns with the display format SPOC writes for each (see :data:`DISPLAY_BY_FORMAT`)."""
+    for column in columns:
+        letter = column.format.lstrip("0123456789")[:1]
+        display = DISPLAY_BY_NAME.get(column.name, DISPLAY_BY_FORMAT.get(letter))
+        if display:
+            column.disp = display
+    return columns
+
+
 def quality_events(target: Target | str, sector: Sector | int) -> list[tuple[float, float, int]]:
     """The flagged intervals ``(start_btjd, end_btjd, bit)`` of a target in a sector.
 
@@ -227,10 +254,21 @@ def star_flux(target: Target) -> float:
     return tmag_flux(target.tmag if target.tmag is not None else 10.0)
 
 
+#: The systematic noise floor of TESS photometry, 60 ppm in an hour, as the TESS noise model of
+#: Sullivan et al. (2015, ApJ 809, 77; section 6.1) assumes; per cadence it scales as 1/sqrt(time),
+#: as Stassun et al. (2018, AJ 156, 102; the fit that the ``ticgen`` package evaluates) scale it.
+SYSTEMATIC_PPM_PER_HOUR = 60.0
+
+
 def noise_ppm(target: Target, cadence_s: float) -> float:
-    """White noise (ppm) per cadence: photon noise and a floor (90 ppm at 120 s), added in quadrature."""
+    """White noise (ppm) per cadence: the star's photon noise and the systematic floor, in quadrature.
+
+    This is the TESS noise model's level for the star's magnitude and the cadence (within some
+    tens of per cent: it leaves out the sky and read noise, small for the stars the archive holds);
+    tests/fidelity/test_noise.py compares the archive's photometry with the published model.
+    """
     photon = 1e6 / math.sqrt(star_flux(target) * cadence_s)
-    floor = 90.0 * math.sqrt(120.0 / cadence_s)
+    floor = SYSTEMATIC_PPM_PER_HOUR * math.sqrt(3600.0 / cadence_s)
     return math.hypot(photon, floor)
 
 
@@ -302,10 +340,9 @@ class Placement:
 
 
 def placement(target: Target, sector: Sector) -> Placement:
-    """Camera, CCD and a stable (seeded) pixel position and orientation of a target in a sector."""
-    camera, ccd = catalogue.TESS_CCD[(target.key, sector.number)]
+    """Camera, CCD and pixel of a target in a sector (tess-point's, :data:`catalogue.TESS_PIXEL`) and a stable (seeded) orientation."""
+    camera, ccd, column, row = catalogue.TESS_PIXEL[(target.key, sector.number)]
     rng = seeded_rng(f"placement:{target.key}:{sector.number}")
-    column, row = rng.uniform(200.0, 1900.0, 2)
     return Placement(camera, ccd, float(column), float(row), float(rng.uniform(0.0, 2.0 * np.pi)))
 
 
@@ -662,29 +699,31 @@ def _lc_columns(series: _Series, target: Target, sector: Sector, rng: np.random.
     sap_bkg = npix * series.bkg + bkg_err * rng.standard_normal(n)
     cen = _centroids(series, where, rng)
     e_s = "e-/s"
-    return fits.ColDefs(
-        [
-            fits.Column("TIME", "D", TIME_UNIT, array=series.time),
-            fits.Column("TIMECORR", "E", "d", array=series.timecorr),
-            fits.Column("CADENCENO", "J", array=series.cadenceno),
-            fits.Column("SAP_FLUX", "E", e_s, array=sap),
-            fits.Column("SAP_FLUX_ERR", "E", e_s, array=0.985 * flux_err),
-            fits.Column("SAP_BKG", "E", e_s, array=sap_bkg),
-            fits.Column("SAP_BKG_ERR", "E", e_s, array=np.full(n, bkg_err)),
-            fits.Column("PDCSAP_FLUX", "E", e_s, array=pdcsap),
-            fits.Column("PDCSAP_FLUX_ERR", "E", e_s, array=flux_err),
-            fits.Column("QUALITY", "J", array=series.quality),
-            fits.Column("PSF_CENTR1", "D", "pixel", array=cen["PSF_CENTR1"]),
-            fits.Column("PSF_CENTR1_ERR", "E", "pixel", array=cen["ERR"]),
-            fits.Column("PSF_CENTR2", "D", "pixel", array=cen["PSF_CENTR2"]),
-            fits.Column("PSF_CENTR2_ERR", "E", "pixel", array=cen["ERR"]),
-            fits.Column("MOM_CENTR1", "D", "pixel", array=cen["MOM_CENTR1"]),
-            fits.Column("MOM_CENTR1_ERR", "E", "pixel", array=cen["ERR"]),
-            fits.Column("MOM_CENTR2", "D", "pixel", array=cen["MOM_CENTR2"]),
-            fits.Column("MOM_CENTR2_ERR", "E", "pixel", array=cen["ERR"]),
-            fits.Column("POS_CORR1", "E", "pixels", array=cen["POS_CORR1"]),
-            fits.Column("POS_CORR2", "E", "pixels", array=cen["POS_CORR2"]),
-        ]
+    return with_display_formats(
+        fits.ColDefs(
+            [
+                fits.Column("TIME", "D", TIME_UNIT, array=series.time),
+                fits.Column("TIMECORR", "E", "d", array=series.timecorr),
+                fits.Column("CADENCENO", "J", array=series.cadenceno),
+                fits.Column("SAP_FLUX", "E", e_s, array=sap),
+                fits.Column("SAP_FLUX_ERR", "E", e_s, array=0.985 * flux_err),
+                fits.Column("SAP_BKG", "E", e_s, array=sap_bkg),
+                fits.Column("SAP_BKG_ERR", "E", e_s, array=np.full(n, bkg_err)),
+                fits.Column("PDCSAP_FLUX", "E", e_s, array=pdcsap),
+                fits.Column("PDCSAP_FLUX_ERR", "E", e_s, array=flux_err),
+                fits.Column("QUALITY", "J", array=series.quality),
+                fits.Column("PSF_CENTR1", "D", "pixel", array=cen["PSF_CENTR1"]),
+                fits.Column("PSF_CENTR1_ERR", "E", "pixel", array=cen["ERR"]),
+                fits.Column("PSF_CENTR2", "D", "pixel", array=cen["PSF_CENTR2"]),
+                fits.Column("PSF_CENTR2_ERR", "E", "pixel", array=cen["ERR"]),
+                fits.Column("MOM_CENTR1", "D", "pixel", array=cen["MOM_CENTR1"]),
+                fits.Column("MOM_CENTR1_ERR", "E", "pixel", array=cen["ERR"]),
+                fits.Column("MOM_CENTR2", "D", "pixel", array=cen["MOM_CENTR2"]),
+                fits.Column("MOM_CENTR2_ERR", "E", "pixel", array=cen["ERR"]),
+                fits.Column("POS_CORR1", "E", "pixels", array=cen["POS_CORR1"]),
+                fits.Column("POS_CORR2", "E", "pixels", array=cen["POS_CORR2"]),
+            ]
+        )
     )
 
 
@@ -755,26 +794,29 @@ def _pixel_columns(series: _Series, target: Target, sector: Sector, rng: np.rand
     raw = np.clip(np.round(counts), 0, np.iinfo(np.int32).max)
     cen = _centroids(series, where, rng)
     dim, fmt, e_s = f"({side},{side})", f"{side * side}", "e-/s"
-    return fits.ColDefs(
-        [
-            fits.Column("TIME", "D", TIME_UNIT, array=series.time),
-            fits.Column("TIMECORR", "E", "d", array=series.timecorr),
-            fits.Column("CADENCENO", "J", array=series.cadenceno),
-            fits.Column("RAW_CNTS", fmt + "J", "count", dim=dim, array=raw.astype(np.int32)),
-            fits.Column("FLUX", fmt + "E", e_s, dim=dim, array=flux.astype(np.float32)),
-            fits.Column("FLUX_ERR", fmt + "E", e_s, dim=dim, array=flux_err.astype(np.float32)),
-            fits.Column("FLUX_BKG", fmt + "E", e_s, dim=dim, array=bkg.astype(np.float32)),
-            fits.Column(
-                "FLUX_BKG_ERR",
-                fmt + "E",
-                e_s,
-                dim=dim,
-                array=np.full((n, side, side), 0.2 * bkg_err, dtype=np.float32),
-            ),
-            fits.Column("QUALITY", "J", array=series.quality),
-            fits.Column("POS_CORR1", "E", "pixels", array=cen["POS_CORR1"]),
-            fits.Column("POS_CORR2", "E", "pixels", array=cen["POS_CORR2"]),
-        ]
+    return with_display_formats(
+        fits.ColDefs(
+            [
+                fits.Column("TIME", "D", TIME_UNIT, array=series.time),
+                fits.Column("TIMECORR", "E", "d", array=series.timecorr),
+                fits.Column("CADENCENO", "J", array=series.cadenceno),
+                fits.Column("RAW_CNTS", fmt + "J", "count", null=-1, dim=dim, array=raw.astype(np.int32)),
+                fits.Column("FLUX", fmt + "E", e_s, dim=dim, array=flux.astype(np.float32)),
+                fits.Column("FLUX_ERR", fmt + "E", e_s, dim=dim, array=flux_err.astype(np.float32)),
+                fits.Column("FLUX_BKG", fmt + "E", e_s, dim=dim, array=bkg.astype(np.float32)),
+                fits.Column(
+                    "FLUX_BKG_ERR",
+                    fmt + "E",
+                    e_s,
+                    dim=dim,
+                    array=np.full((n, side, side), 0.2 * bkg_err, dtype=np.float32),
+                ),
+                fits.Column("QUALITY", "J", array=series.quality),
+                # "pixel" in a target pixel file, "pixels" in a light curve, as SPOC writes them.
+                fits.Column("POS_CORR1", "E", "pixel", array=cen["POS_CORR1"]),
+                fits.Column("POS_CORR2", "E", "pixel", array=cen["POS_CORR2"]),
+            ]
+        )
     )
 
 
@@ -808,7 +850,24 @@ def write_tp(observation: Observation, product: Product, path: Path) -> None:
     creator = "SPOC TargetPixelExporterPipelineModule"
     primary = _sector_primary(target, sector, creator, series.time, cadence_s)
     aperture = _aperture_hdu(target, sector, TP_STAMP, min(_optimal_radius(target), 1.6))
-    fits.HDUList([primary, table, aperture]).writeto(path, overwrite=True)
+    fits.HDUList([primary, table, aperture, _cosmic_ray_hdu()]).writeto(path, overwrite=True)
+
+
+def _cosmic_ray_hdu() -> fits.BinTableHDU:
+    """The empty ``TARGET COSMIC RAY`` table a real target pixel file ends with.
+
+    Recorded as ``0R x 4C [J, I, I, E]`` (tests/fidelity/test_spoc_files.py); the column names are
+    not in that record: these are SPOC's names for the cadence, pixel column and row, and the value.
+    """
+    columns = [
+        fits.Column("CADENCENO", "J", disp="I10", array=np.zeros(0, np.int32)),
+        fits.Column("RAWX", "I", "pixel", disp="I6", array=np.zeros(0, np.int16)),
+        fits.Column("RAWY", "I", "pixel", disp="I6", array=np.zeros(0, np.int16)),
+        fits.Column("COSMIC_RAY", "E", "e-/s", disp="E14.7", array=np.zeros(0, np.float32)),
+    ]
+    hdu = fits.BinTableHDU.from_columns(columns)
+    hdu.header["EXTNAME"] = ("TARGET COSMIC RAY", "name of extension")
+    return hdu
 
 
 # --------------------------------------------------------------------------------------------
@@ -924,6 +983,21 @@ def tces(target: Target | str, series: DvSeries) -> list[Tce]:
     return result
 
 
+#: Display formats of the DV columns, as a real ``dvt.fits`` declares them (TDISPn): source
+#: spacetelescope/mast_notebooks@246ffd90 _sources/notebooks/TESS/beginner_how_to_use_dvt/
+#: beginner_how_to_use_dvt.ipynb, executed 2024-07-10 (``fits.getdata(dvt_file, ext=1).columns``).
+DV_DISP = {"D": "D14.7", "E": "E14.7", "J": "I10"}
+#: The transit durations (hours) of the single-event statistics in a real ``dvt.fits`` file's
+#: ``Statistics`` extension (SES_CORR_0_5 ... SES_NORM_15_0), same source (ext=3, 38 columns).
+SES_DURATIONS_H = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.5, 5.0, 6.0, 7.5, 9.0, 10.5, 12.5, 15.0)
+
+
+def _dv_column(
+    name: str, fmt: str, unit: str | None, array: np.ndarray, disp: str | None = None
+) -> fits.Column:
+    return fits.Column(name, fmt, unit, array=array, disp=disp or DV_DISP[fmt])
+
+
 def _tce_columns(series: DvSeries, tce: Tce, gapped: np.ndarray) -> fits.ColDefs:
     """One TCE table: initial, whitened and detrended flux with the planet's model."""
     model = -transit_dip(tce.planet, series.time)
@@ -931,18 +1005,57 @@ def _tce_columns(series: DvSeries, tce: Tce, gapped: np.ndarray) -> fits.ColDefs
     rel = "dimensionless"
     return fits.ColDefs(
         [
-            fits.Column("TIME", "D", TIME_UNIT, array=series.time),
-            fits.Column("TIMECORR", "E", "d", array=series.timecorr),
-            fits.Column("CADENCENO", "J", array=series.cadenceno),
-            fits.Column("PHASE", "E", "days", array=fold_phase(tce.planet, series.time, tce.epoch)),
-            fits.Column("LC_INIT", "E", rel, array=detrended + series.residual_trend),
-            fits.Column("LC_INIT_ERR", "E", rel, array=np.where(np.isnan(detrended), np.nan, series.sigma)),
-            fits.Column("LC_WHITE", "E", rel, array=detrended / series.sigma),
-            fits.Column("LC_DETREND", "E", rel, array=detrended),
-            fits.Column("MODEL_INIT", "E", rel, array=model),
-            fits.Column("MODEL_WHITE", "E", rel, array=model / series.sigma),
+            _dv_column("TIME", "D", TIME_UNIT, series.time),
+            _dv_column("TIMECORR", "E", "d", series.timecorr),
+            _dv_column("CADENCENO", "J", None, series.cadenceno),
+            _dv_column("PHASE", "E", "days", fold_phase(tce.planet, series.time, tce.epoch)),
+            _dv_column("LC_INIT", "E", rel, detrended + series.residual_trend),
+            _dv_column("LC_INIT_ERR", "E", rel, np.where(np.isnan(detrended), np.nan, series.sigma)),
+            _dv_column("LC_WHITE", "E", rel, detrended / series.sigma),
+            _dv_column("LC_DETREND", "E", rel, detrended),
+            _dv_column("MODEL_INIT", "E", rel, model),
+            _dv_column("MODEL_WHITE", "E", rel, model / series.sigma),
         ]
     )
+
+
+def _ses_label(hours: float) -> str:
+    return f"{hours:.1f}".replace(".", "_")
+
+
+def _statistics_hdu(target: Target, series: DvSeries) -> fits.BinTableHDU:
+    """The ``Statistics`` extension every real ``dvt.fits`` ends with (see :data:`SES_DURATIONS_H`).
+
+    It holds the light curve the search used (PDCSAP flux, its residual and de-weights, the
+    quality flags) and, for each trial duration, the single-event statistic as its correlation
+    and normalisation terms (SES = SES_CORR / SES_NORM), computed here from the simulated flux.
+    """
+    flux0 = star_flux(target)
+    good = np.isfinite(series.flux)
+    relative = np.where(good, series.flux, 0.0)
+    columns = [
+        _dv_column("TIME", "D", TIME_UNIT, series.time),
+        _dv_column("TIMECORR", "E", "d", series.timecorr),
+        _dv_column("CADENCENO", "J", None, series.cadenceno),
+        _dv_column("PDCSAP_FLUX", "E", "e-/s", np.where(good, flux0 * (1.0 + series.flux), np.nan)),
+        _dv_column("PDCSAP_FLUX_ERR", "E", "sigma", np.where(good, flux0 * series.sigma, np.nan)),
+        _dv_column("RESIDUAL_LC", "E", "dimensionless", np.where(good, series.flux, np.nan)),
+        _dv_column("DEWEIGHTS", "E", "proportion", good.astype(np.float32)),
+        _dv_column("QUALITY", "J", None, series.quality.astype(np.int32), disp="B16.16"),
+    ]
+    corr, norm = [], []
+    for hours in SES_DURATIONS_H:
+        width = max(1, round(hours * 3600.0 / 120.0))
+        box = np.ones(width)
+        summed = np.convolve(-relative, box, mode="same")
+        counted = np.convolve(good.astype(float), box, mode="same")
+        scale = np.where(counted > 0, np.sqrt(np.maximum(counted, 1.0)) * series.sigma, np.nan)
+        norm.append(_dv_column(f"SES_NORM_{_ses_label(hours)}", "E", None, 1.0 / scale))
+        corr.append(_dv_column(f"SES_CORR_{_ses_label(hours)}", "E", None, summed / scale**2))
+    hdu = fits.BinTableHDU.from_columns(columns + corr + norm)
+    # Set on the header, not as ``name=``: astropy would upper-case it, and the real name is mixed-case.
+    hdu.header["EXTNAME"] = ("Statistics", "name of extension")
+    return hdu
 
 
 def _tce_hdu(target: Target, series: DvSeries, tce: Tce, gapped: np.ndarray) -> fits.BinTableHDU:
@@ -982,7 +1095,8 @@ def dv_params(product: Product) -> tuple[Target, int, int]:
 
 
 def write_dvt(observation: Observation, product: Product, path: Path) -> None:
-    """Write a DV time series (``*_dvt.fits``, kind ``tess_dvt``): one ``TCE_n`` table per planet.
+    """Write a DV time series (``*_dvt.fits``, kind ``tess_dvt``): one ``TCE_n`` table per planet,
+    then the ``Statistics`` table, as in a real file.
 
     Parameters
     ----------
@@ -1018,4 +1132,5 @@ def write_dvt(observation: Observation, product: Product, path: Path) -> None:
     for tce in found:
         hdus.append(_tce_hdu(target, series, tce, gapped))
         gapped = gapped | (np.abs(fold_phase(tce.planet, series.time)) < 0.75 * tce.duration_hours / 24.0)
+    hdus.append(_statistics_hdu(target, series))
     fits.HDUList(hdus).writeto(path, overwrite=True)

@@ -3,15 +3,16 @@
 ``/api/v0.1/dvdata/tess/<TIC>/tces/``
     ``{"TCE": ["s0001-s0001:TCE_1", ...]}``: every TCE of every data-validation run of the star,
     named by the run's sector range and the TCE's extension in the ``_dvt.fits`` file.
-``/api/v0.1/dvdata/tess/<TIC>/info/?tce=...``
+``/api/v0.1/dvdata/tess/<TIC>/info/?tce=TCE_1&sector=s0001-s0001``
     ``{"DV Primary Header": {...}, "DV Data Header": {...}}``: the cards of the file's primary
     header and of the TCE's table header.
-``/api/v0.1/dvdata/tess/<TIC>/table/?tce=...``
+``/api/v0.1/dvdata/tess/<TIC>/table/?tce=TCE_1&sector=s0001-s0001``
     ``{"fields": [{"colname", "datatype", "description"}], "data": [{column: value}, ...]}``:
-    the TCE's time series, one object per cadence, with JSON ``null`` for missing values.
+    the TCE's folded light curve (PHASE, LC_DETREND, MODEL_INIT, as in 2024; no TIME), one
+    object per cadence, with JSON ``null`` for missing values.
 
-A TCE is named either in full (``s0001-s0001:TCE_1``) or by number (``TCE_1`` or ``1``) with a
-``sector`` parameter (``s0001-s0001``, or ``1`` for a single sector).  As on the live service, a
+A TCE is named by number (``TCE_1`` or ``1``, or in full as ``s0001-s0001:TCE_1``) with a
+``sector`` parameter (``s0001-s0001``, or ``1`` for a single sector), which is required.  As on the live service, a
 star with no TCEs and an unknown TCE answer 404, and a request that lacks the TCE or its sector
 answers 400.  Every error is ``{"msg": ...}``.  astropy is imported on the first request, not when
 the archive starts.
@@ -34,7 +35,17 @@ from ..store import StoredFile
 if TYPE_CHECKING:
     from astropy.io import fits
 
-__all__ = ["EXOMAST", "DvRun", "ExoMastError", "dv_info", "dv_runs", "dv_table", "register", "tce_names"]
+__all__ = [
+    "EXOMAST",
+    "TABLE_COLUMNS",
+    "DvRun",
+    "ExoMastError",
+    "dv_info",
+    "dv_runs",
+    "dv_table",
+    "register",
+    "tce_names",
+]
 
 EXOMAST = "exo.mast.stsci.edu"
 #: What each DV time-series column holds (the live service describes its columns in ``fields``).
@@ -50,6 +61,11 @@ DESCRIPTIONS = {
     "MODEL_INIT": "fitted transit model, relative flux",
     "MODEL_WHITE": "fitted transit model, whitened",
 }
+#: The columns of the ``table`` answer in 2024: source spacetelescope/mast_notebooks@246ffd90
+#: _sources/notebooks/TESS/beginner_tess_exomast/beginner_tess_exomast.ipynb, executed 2024-07-10
+#: (``pd.DataFrame.from_dict(tce_data['data']).columns`` is PHASE, LC_DETREND, MODEL_INIT).  The
+#: time series with TIME is in the run's ``dvt.fits`` file.
+TABLE_COLUMNS = ("PHASE", "LC_DETREND", "MODEL_INIT")
 _FULL_NAME = re.compile(r"^(s\d{4}-s\d{4}):(TCE_\d+)$")
 _SHORT_NAME = re.compile(r"^(?:TCE_)?(\d+)$", re.IGNORECASE)
 _SECTORS = re.compile(r"^s\d{4}-s\d{4}$")
@@ -129,34 +145,44 @@ def tce_names(tic: int, store: _Store) -> list[str]:
     return names
 
 
+def _sector_range(sector: str) -> str:
+    sectors = f"s{int(sector):04d}-s{int(sector):04d}" if sector.isdecimal() and len(sector) < 5 else sector
+    if not _SECTORS.match(sectors):
+        raise ExoMastError(f"'{sector[:40]}' is not a sector (s0001-s0013, or 1 for a single sector).", 400)
+    return sectors
+
+
 def _resolve(tic: int, tce: str | None, sector: str | None, store: _Store) -> tuple[DvRun, str]:
     """The run and extension a TCE parameter names (see the module docstring for the forms)."""
+    names = tce_names(tic, store)  # a star without DV results is 404 whatever the parameters
     if not tce:
         raise ExoMastError(
-            "This request needs a 'tce' parameter, e.g. tce=s0001-s0001:TCE_1 "
-            "(the /tces/ request lists them).",
+            "This request needs a 'tce' parameter, e.g. tce=TCE_1&sector=s0001-s0001 "
+            "(the /tces/ request lists them as <sectors>:TCE_n).",
             400,
         )
     full = _FULL_NAME.match(tce)
     short = _SHORT_NAME.match(tce)
-    if full:
-        sectors, extension = full.groups()
-    elif short:
-        if not sector:
-            raise ExoMastError(
-                f"TESS TCEs need a sector: give tce=<sectors>:TCE_n, e.g. s0001-s0001:TCE_"
-                f"{short.group(1)}, or add sector=s0001-s0001 (or sector=1).",
-                400,
-            )
-        sectors = f"s{int(sector):04d}-s{int(sector):04d}" if sector.isdigit() else sector
-        if not _SECTORS.match(sectors):
-            raise ExoMastError(f"'{sector}' is not a sector (s0001-s0013, or 1 for a single sector).", 400)
-        extension = f"TCE_{int(short.group(1))}"
-    else:
+    if not (full or short) or len(tce) > 40:
         raise ExoMastError(
-            f"'{tce}' is not a TCE name: use the names the /tces/ request lists, e.g. s0001-s0001:TCE_1.", 400
+            f"'{tce[:40]}' is not a TCE name: use the names the /tces/ request lists, e.g. "
+            "tce=TCE_1&sector=s0001-s0001 for s0001-s0001:TCE_1.",
+            400,
         )
-    names = tce_names(tic, store)
+    number = full.group(2)[4:] if full else short.group(1)
+    if not sector:
+        # Since 2019 the sector is a required argument (spacetelescope/notebooks@85bcd4a, 2019-04-26,
+        # "updating for the new required sector argument"); no later record shows a TESS request
+        # answered without it, so the archive refuses it rather than answer what MAST may not.
+        raise ExoMastError(
+            f"TESS TCEs need a sector: add sector=<sectors>, e.g. tce=TCE_{int(number)}&sector=s0001-s0001 "
+            "(or sector=1 for a single sector), as the /tces/ request names them.",
+            400,
+        )
+    sectors = _sector_range(sector)
+    if full and full.group(1) != sectors:
+        raise ExoMastError(f"tce={tce} names sectors {full.group(1)}, but sector={sector}.", 400)
+    extension = f"TCE_{int(number)}"
     wanted = f"{sectors}:{extension}"
     if wanted not in names:
         raise ExoMastError(f"TIC {tic} has no TCE {wanted}; its TCEs are {', '.join(names)}.", 404)
@@ -219,7 +245,7 @@ def dv_table(tic: int, tce: str | None, sector: str | None, store: _Store) -> di
     with fits.open(run.path) as hdul:
         hdu = hdul[extension]
         fields, columns = [], []
-        for column in hdu.columns:
+        for column in (hdu.columns[name] for name in TABLE_COLUMNS):
             fields.append(
                 {
                     "colname": column.name,

@@ -14,14 +14,32 @@ from collections.abc import Callable, Iterable
 from urllib.parse import unquote_plus
 
 from ..sky import catalogue
-from ..sky.columns import CAOM_COLUMNS, DISTANCE, PRODUCT_COLUMNS, Column, columns_config, fields
-from ..sky.targets import Observation
+from ..sky.columns import (
+    CAOM_COLUMNS,
+    CONE_OMITS,
+    DISTANCE,
+    PRODUCT_COLUMNS,
+    TIC_COLUMNS,
+    Column,
+    columns_config,
+    fields,
+)
+from ..sky.targets import TARGETS, Observation
 from ..store import DataStore
 
 #: The largest page the portal hands out in one response.
 MAX_PAGESIZE = 50_000
 #: Services whose configuration is the CAOM observation table.
 CAOM_SERVICES = ("Mast.Caom.Cone", "Mast.Caom.Filtered", "Mast.Caom.Filtered.Position")
+#: The TIC criteria services astroquery's ``Catalogs.query_criteria(catalog="TIC")`` calls.
+TIC_SERVICES = (
+    "Mast.Catalogs.Filtered.Tic",
+    "Mast.Catalogs.Filtered.Tic.Rows",
+    "Mast.Catalogs.Filtered.Tic.Position",
+    "Mast.Catalogs.Filtered.Tic.Position.Rows",
+)
+#: The column configuration astroquery fetches for the TIC (``colConfigId``).
+TIC_CONFIG = "Mast.Catalogs.Tess.Cone"
 
 
 class ServiceError(Exception):
@@ -131,11 +149,11 @@ def _like(pattern: str) -> re.Pattern[str]:
     return re.compile("^" + ".*".join(parts) + "$", re.IGNORECASE | re.DOTALL)
 
 
-def _filter(spec: object) -> Callable[[dict[str, object]], bool]:
+def _filter(spec: object, columns: tuple[Column, ...] = CAOM_COLUMNS) -> Callable[[dict[str, object]], bool]:
     """A predicate over result rows for one portal filter entry."""
     if not isinstance(spec, dict):
         raise ServiceError(f"Each filter must be an object with paramName and values, not {spec!r}.")
-    column = _column(spec.get("paramName"), CAOM_COLUMNS)
+    column = _column(spec.get("paramName"), columns)
     values = spec.get("values", [])
     if not isinstance(values, list):
         raise ServiceError(f"The values of filter {column.name!r} must be a list.")
@@ -261,9 +279,130 @@ def caom_query(service: str, params: dict[str, object], pagesize: int, page: int
         rows = _caom_rows(params, _position(*parts), with_filters=True)
     else:
         rows = _caom_rows(params, None, with_filters=True)
-    # Position searches add the computed `distance` column to the table they can return.
-    offered = CAOM_COLUMNS if service == "Mast.Caom.Filtered" else CAOM_COLUMNS + (DISTANCE,)
+    # Position searches add the computed `distance` column to the table they can return; a cone
+    # search leaves out objID (see offline_archive.sky.columns).
+    if service == "Mast.Caom.Filtered":
+        offered = CAOM_COLUMNS
+    elif service == "Mast.Caom.Cone":
+        offered = tuple(c for c in CAOM_COLUMNS if c.name not in CONE_OMITS) + (DISTANCE,)
+    else:
+        offered = CAOM_COLUMNS + (DISTANCE,)
     return _table(rows, _select_columns(params.get("columns"), offered), pagesize, page)
+
+
+def _histogram(values: Iterable[str]) -> dict[str, object]:
+    """A discrete column's histogram as the portal's extjs answers carry it (``hist`` plus one entry per key)."""
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    entries = [{"count": n, "key": k} for k, n in counts.items()]
+    return {"hist": entries, **{e["key"]: e for e in entries}}
+
+
+def _extjs(
+    columns: list[dict[str, object]], properties: dict[str, object], status: str = "COMPLETE", msg: str = ""
+) -> dict:
+    """A portal answer in the ``extjs`` format: one table of column descriptions, no rows."""
+    paging = {"page": 0, "pageSize": 0, "pagesFiltered": 0, "rows": 0, "rowsFiltered": 0, "rowsTotal": 0}
+    table = {
+        "name": "Table",
+        "ExtendedProperties": {"Paging": paging, **properties},
+        "Columns": columns,
+        "Rows": [],
+    }
+    return {"status": status, "msg": msg, "data": {"name": "NewDataSet", "Tables": [table]}}
+
+
+def caom_all() -> dict[str, object]:
+    """``Mast.Caom.All`` (extjs): every CAOM column with, for discrete ones, the histogram of its values.
+
+    ``Observations.list_missions`` reads the keys of ``obs_collection``'s histogram (the format of
+    astroquery's recorded ``missions.extjs``); here they are the collections the archive holds.
+    """
+    rows = [obs.row() for obs in catalogue.observations()]
+    described = []
+    for order, column in enumerate(CAOM_COLUMNS):
+        properties = {k: v for k, v in column.config(order).items() if k != "text"} | {
+            "cc.text": column.label
+        }
+        if not column.continuous and column.datatype != "boolean":
+            values = []
+            for row in rows:
+                value = row.get(column.name)
+                if value is not None:
+                    text = str(value)
+                    values += text.split(column.separator) if column.separator else [text]
+            properties["histObj"] = _histogram(values)
+        described.append({"text": column.name, "dataIndex": column.name, "ExtendedProperties": properties})
+    return _extjs(described, {})
+
+
+def tic_rows() -> list[dict[str, object]]:
+    """The TIC entries of the stars of the archive's sky that have a TIC number."""
+    return [
+        {
+            "ID": target.tic,
+            "ra": target.ra,
+            "dec": target.dec,
+            "objType": "STAR",
+            "Tmag": target.tmag,
+            "Teff": target.teff,
+            "rad": target.radius_rsun,
+        }
+        for target in TARGETS
+        if target.tic
+    ]
+
+
+def tic_all() -> dict[str, object]:
+    """``Mast.Catalogs.All.Tic`` (extjs): the histograms astroquery merges into the TIC's column config."""
+    rows = tic_rows()
+    discrete = {
+        c.name: _histogram(str(r[c.name]) for r in rows if r[c.name] is not None)
+        for c in TIC_COLUMNS
+        if not c.continuous
+    }
+    continuous = {}
+    for column in TIC_COLUMNS:
+        if column.continuous:
+            values = [r[column.name] for r in rows if r[column.name] is not None]
+            continuous[column.name] = (
+                {"type": "double", "min": min(values), "max": max(values)} if values else {"type": "double"}
+            )
+    return _extjs([], {"discreteHistogram": discrete, "continuousHistogram": continuous})
+
+
+def tic_query(service: str, params: dict[str, object], pagesize: int, page: int) -> dict[str, object]:
+    """The TIC criteria services: the filters over :func:`tic_rows`, with a cone when ``.Position``."""
+    filters = params.get("filters", [])
+    if not isinstance(filters, list) or not filters:
+        raise ServiceError(f"{service} needs at least one filter.")
+    predicates = [_filter(f, TIC_COLUMNS) for f in filters]
+    rows = [r for r in tic_rows() if all(p(r) for p in predicates)]
+    if ".Position" in service:
+        ra, dec, radius = _position(params.get("ra"), params.get("dec"), params.get("radius", 0.2))
+        centre = (math.radians(ra), math.radians(dec))
+        kept = []
+        for row in rows:
+            a, d = math.radians(float(row["ra"])), math.radians(float(row["dec"]))
+            cos = math.sin(centre[1]) * math.sin(d) + math.cos(centre[1]) * math.cos(d) * math.cos(
+                a - centre[0]
+            )
+            if math.degrees(math.acos(max(-1.0, min(1.0, cos)))) <= radius:
+                kept.append(row)
+        rows = kept
+    return _table(rows, _select_columns(params.get("columns"), TIC_COLUMNS), pagesize, page)
+
+
+def unknown_service(service: str, wanted_format: str) -> dict[str, object]:
+    """The answer to a service the archive does not serve, in the format the request asked for."""
+    served = ", ".join(
+        (*CAOM_SERVICES, "Mast.Caom.All", "Mast.Caom.Products", *TIC_SERVICES, "Mast.Catalogs.All.Tic")
+    )
+    msg = f"Unknown service: '{service}'. This offline archive answers {served}."
+    if wanted_format == "extjs":
+        return _extjs([], {"discreteHistogram": {}, "continuousHistogram": {}}, status="ERROR", msg=msg)
+    return error_result(msg)
 
 
 def product_rows(obsids: list[str], store: DataStore) -> list[dict[str, object]]:
@@ -317,6 +456,12 @@ def invoke(request: dict[str, object], store: DataStore) -> dict[str, object]:
         pagesize, page = _page_args(request)
         if service in CAOM_SERVICES:
             return caom_query(service, params, pagesize, page)
+        if service == "Mast.Caom.All":
+            return caom_all()
+        if service == "Mast.Catalogs.All.Tic":
+            return tic_all()
+        if service in TIC_SERVICES:
+            return tic_query(service, params, pagesize, page)
         if service == "Mast.Caom.Products":
             obsid = params.get("obsid")
             ids = (
@@ -335,10 +480,7 @@ def invoke(request: dict[str, object], store: DataStore) -> dict[str, object]:
         if exc.status != 200:
             raise
         return error_result(exc.msg)
-    return error_result(
-        f"Unknown service: '{service}'. This offline archive answers "
-        f"{', '.join(CAOM_SERVICES + ('Mast.Caom.Products',))}."
-    )
+    return unknown_service(service, str(request.get("format", "json")))
 
 
 def column_config(config_id: str) -> dict[str, object]:
@@ -347,6 +489,8 @@ def column_config(config_id: str) -> dict[str, object]:
         return columns_config(CAOM_COLUMNS + (DISTANCE,))
     if config_id == "Mast.Caom.Products":
         return columns_config(PRODUCT_COLUMNS)
+    if config_id == TIC_CONFIG:
+        return columns_config(TIC_COLUMNS)
     return {}
 
 

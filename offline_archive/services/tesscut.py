@@ -1,10 +1,10 @@
 """TESScut on ``mast.stsci.edu/tesscut``: which sectors cover a position, and cutouts cut by astrocut.
 
-``/tesscut/api/v0.1/sector`` (form ``ra``, ``dec``, ``radius`` in degrees)
+``/tesscut/api/v0.1/sector`` (form ``ra``, ``dec``, ``radius`` in degrees, or with a unit: ``0m``, ``30s``)
     ``{"results": [{"sectorName": "tess-s0001-1-2", "sector": "0001", "camera": "1", "ccd": "2"}]}``:
     the full-frame-image observations of the catalogue whose footprint comes within ``radius``
     of the position (every value a string, the sector zero-padded, as the live service sends it).
-``/tesscut/api/v0.1/astrocut`` (form ``ra``, ``dec``, ``x``, ``y``, ``units`` and optionally ``sector``)
+``/tesscut/api/v0.1/astrocut`` (form ``ra``, ``dec``, ``x`` columns, ``y`` rows, ``units``, optionally ``sector``)
     A zip of target-pixel files, one per sector, cut by ``astrocut.TessCubeCutout`` from the data
     cubes the archive built from its simulated full-frame images
     (:mod:`offline_archive.generate.ffi`).  When no cube covers the position the answer is JSON
@@ -17,6 +17,7 @@ first cutout, not when the archive starts: importing them takes seconds.
 from __future__ import annotations
 
 import math
+import re
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -115,6 +116,37 @@ def _number(name: str, low: float, high: float) -> float:
     return value
 
 
+#: Units a TESScut radius may carry ("0m" in STScI's own request, tests/fidelity/test_tesscut_answers.py),
+#: in degrees; a bare number is in degrees.
+_RADIUS_UNITS = {
+    "": 1.0,
+    "d": 1.0,
+    "deg": 1.0,
+    "m": 1 / 60,
+    "arcmin": 1 / 60,
+    "s": 1 / 3600,
+    "arcsec": 1 / 3600,
+}
+_RADIUS = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-z]*)\s*$")
+MAX_RADIUS_DEG = 30.0
+
+
+def _radius_deg() -> float:
+    """The ``radius`` of a sector request in degrees: a number, or a number with d, m or s."""
+    text = request.values.get("radius")
+    if not text:
+        return 0.0
+    match = _RADIUS.match(text[:40])
+    if match is None or match.group(2) not in _RADIUS_UNITS:
+        raise TesscutError(
+            f"'radius' must be a number of degrees or a number with a unit (0.1d, 5m, 30s), not {text[:40]!r}."
+        )
+    value = float(match.group(1)) * _RADIUS_UNITS[match.group(2)]
+    if not (math.isfinite(value) and 0.0 <= value <= MAX_RADIUS_DEG):
+        raise TesscutError(f"'radius' must lie between 0 and {MAX_RADIUS_DEG} degrees, not {text[:40]}.")
+    return value
+
+
 def _position() -> tuple[float, float]:
     return _number("ra", -360.0, 360.0) % 360.0, _number("dec", -90.0, 90.0)
 
@@ -122,12 +154,15 @@ def _position() -> tuple[float, float]:
 def _cutout_size() -> list[int] | u.Quantity:
     import astropy.units as u  # slow to import: see the module docstring
 
+    # x is the cutout's number of columns (NAXIS1), y its rows, as on the live service: x=35, y=45
+    # gives ..._35x45_astrocut.fits with an APERTURE image of (35, 45) (tests/fidelity/test_tesscut_answers.py).
+    # TessCubeCutout takes the two in this order.
     units = request.values.get("units", "px")
     if units == "px":
-        return [round(_number(axis, 1.0, MAX_SIDE_PX)) for axis in ("y", "x")]
+        return [round(_number(axis, 1.0, MAX_SIDE_PX)) for axis in ("x", "y")]
     if units in ("d", "deg"):
         most = MAX_SIDE_PX * catalogue.TESS_PIXEL_DEG
-        return [_number(axis, 1e-6, most) for axis in ("y", "x")] * u.deg
+        return [_number(axis, 1e-6, most) for axis in ("x", "y")] * u.deg
     raise TesscutError(f"'units' must be 'px' or 'd', not {units!r}.")
 
 
@@ -203,7 +238,7 @@ def register(app: Flask, store: _Store) -> None:
     def tesscut_sector() -> Response:
         try:
             ra, dec = _position()
-            radius = _number("radius", 0.0, 30.0) if request.values.get("radius") else 0.0
+            radius = _radius_deg()
         except TesscutError as exc:
             return _message(exc.msg, exc.status)
         return jsonify({"results": [ffi.result() for ffi in sectors_at(ra, dec, radius)]})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import catalogue_hst
-from .catalogue_ffi import sector1_camera1_ccd1
+from .catalogue_ffi import FFI_EXPTIME_S, sector1_camera1_ccd1
 from .targets import (
     FOMALHAUT,
     PI_MEN,
@@ -28,13 +28,39 @@ from .targets import (
 )
 
 #: SPOC pipeline run number that appears in each sector's file names.
-SPOC_RUN = {1: 120, 2: 121, 3: 123, 4: 124, 5: 125, 8: 136, 12: 144, 13: 146, 27: 189, 28: 190}
-#: Camera and CCD of each target in each sector (only what the catalogue uses).
-TESS_CCD = (
-    {("pi_men", s): (4, 1 + (s % 4)) for s in (1, 4, 8, 12, 13, 27, 28)}
-    | {("tic_25132999", s): (3 + (s % 2), 1 + (s % 4)) for s in (1, 2, 3, 4, 5)}
-    | {("tic_214568914", 1): (1, 2)}
-)
+SPOC_RUN = {1: 120, 2: 121, 3: 123, 4: 124, 5: 125, 8: 136, 11: 143, 12: 144, 13: 146, 27: 189, 28: 190}
+#: Where TESS looked: the camera, CCD, column and row of each target in each sector the catalogue
+#: uses, as tess-point 0.9.5.post1 (tess_stars2px_function_entry) computes them from the target's
+#: position (2026-12-03).  tests/fidelity/test_where_tess_looked.py runs tess-point over the whole
+#: sky of the archive and fails if any of these differ.  Pi Mensae's agree with the issue's record
+#: of MAST (sector 4 on 4-3, 8 on 4-4, 12 on 3-4, 13 on 3-3, 27 on 3-3, 28 on 4-2).
+TESS_PIXEL: dict[tuple[str, int], tuple[int, int, float, float]] = {
+    ("pi_men", 1): (4, 2, 1632.3, 259.8),
+    ("pi_men", 4): (4, 3, 119.4, 714.3),
+    ("pi_men", 8): (4, 4, 1933.6, 602.1),
+    ("pi_men", 11): (4, 1, 320.2, 444.5),
+    ("pi_men", 12): (3, 4, 822.2, 216.1),
+    ("pi_men", 13): (3, 3, 1837.6, 357.9),
+    ("pi_men", 27): (3, 3, 1245.4, 204.6),
+    ("pi_men", 28): (4, 2, 1776.1, 399.6),
+    ("tic_25132999", 1): (4, 1, 666.2, 857.8),
+    ("tic_25132999", 2): (4, 1, 1406.2, 311.0),
+    ("tic_25132999", 3): (4, 2, 151.3, 170.4),
+    ("tic_25132999", 4): (4, 2, 1022.7, 463.9),
+    ("tic_25132999", 5): (4, 2, 1656.9, 1122.3),
+    ("tic_214568914", 1): (1, 2, 1700.0, 1700.0),
+    ("tic_91369561", 1): (1, 1, 117.9, 1054.9),
+}
+#: Centre (RA, Dec) of the CCDs whose full-frame-image observations the catalogue lists next to
+#: its targets: tess-point 0.9.5.post1's position of CCD pixel (1069, 1039) in that sector
+#: (tess_stars2px_reverse_function_entry, 2026-12-03), the observations' s_ra and s_dec.
+FFI_CCD_CENTRE: dict[tuple[int, int, int], tuple[float, float]] = {
+    (1, 4, 2): (89.9422, -75.3370),
+    (27, 3, 3): (68.5794, -84.8926),
+    (1, 4, 1): (68.9902, -64.8410),
+}
+#: Camera and CCD of each target in each sector (from :data:`TESS_PIXEL`).
+TESS_CCD: dict[tuple[str, int], tuple[int, int]] = {key: value[:2] for key, value in TESS_PIXEL.items()}
 #: Side (pixels) of the full-frame-image windows simulated around a target: enough for a 50x50
 #: TESScut cutout centred on it, small enough to keep a whole sector of frames in a few tens of MB.
 FFI_WINDOW_PX = 64
@@ -170,7 +196,12 @@ def _tess_dv_multisector(
     return tess_observation(
         obsid=obsid,
         target_name=str(target.tic),
-        obs_id=f"{stamp}-{sectors}-{target.tic:016d}-{run:05d}",
+        # The observation has no pipeline-run suffix; only its files carry one ("-00226_dvt.fits").
+        # Source: spacetelescope/mast_notebooks@cfb251f7 _sources/notebooks/TESS/beginner_astroquery_dv/
+        # beginner_astroquery_dv.ipynb, executed 2024-05-07: download_products put
+        # tess2018206190142-s0001-s0013-0000000307210830-00226_dvt.fits under
+        # mastDownload/TESS/tess2018206190142-s0001-s0013-0000000307210830/ (tests/fidelity).
+        obs_id=f"{stamp}-{sectors}-{target.tic:016d}",
         s_ra=target.ra,
         s_dec=target.dec,
         dataproduct_type="timeseries",
@@ -191,8 +222,9 @@ def _tess_dv_multisector(
 def _tess_ffi(target: Target, sector: Sector, obsid: int) -> Observation:
     camera, ccd = TESS_CCD[(target.key, sector.number)]
     # The CCD's centre lies a few degrees from the target: the footprint (12 deg square) covers it.
-    ra, dec = _offset(target.ra, target.dec, 2.5 + 0.3 * ccd, -1.5 + 0.2 * camera)
-    exptime = 1800.0 if sector.number <= 26 else 600.0
+    ra, dec = FFI_CCD_CENTRE[(sector.number, camera, ccd)]
+    exptime = FFI_EXPTIME_S[FFI_CADENCE_S if sector.number <= 26 else 600]
+    # calib_level 3 and proposal_id "N/A", as MAST lists FFI observations (tests/fidelity/test_caom.py).
     return tess_observation(
         obsid=obsid,
         target_name="TESS FFI",
@@ -200,7 +232,8 @@ def _tess_ffi(target: Target, sector: Sector, obsid: int) -> Observation:
         s_ra=round(ra, 6),
         s_dec=round(dec, 6),
         dataproduct_type="image",
-        calib_level=2,
+        calib_level=3,
+        proposal_id="N/A",
         t_min=round(btjd_to_mjd(sector.start_btjd), 6),
         t_max=round(btjd_to_mjd(sector.end_btjd), 6),
         t_exptime=exptime,
@@ -245,10 +278,11 @@ def _tess_ffi_window(target: Target, sector: Sector, obsid: int) -> Observation:
         s_ra=target.ra,
         s_dec=target.dec,
         dataproduct_type="image",
-        calib_level=2,
+        calib_level=3,
+        proposal_id="N/A",
         t_min=round(btjd_to_mjd(sector.start_btjd), 6),
         t_max=round(btjd_to_mjd(sector.end_btjd), 6),
-        t_exptime=float(FFI_CADENCE_S),
+        t_exptime=FFI_EXPTIME_S[FFI_CADENCE_S],
         footprint_deg=round((FFI_WINDOW_PX / 2 - 1) * TESS_PIXEL_DEG, 6),
         sequence_number=sector.number,
         products=(cube,),
@@ -343,8 +377,9 @@ def observations() -> tuple[Observation, ...]:
         next_id[kind] += 1
         return next_id[kind] - 1
 
-    # --- Pi Mensae: 2-minute data in seven sectors, 20-second data in sector 27, FFIs, DV runs.
-    for s in (1, 4, 8, 12, 13, 27, 28):
+    # --- Pi Mensae: 2-minute data in the eight sectors of years 1 and 3 up to 28 where TESS looked at
+    # it (tess-point), 20-second data in sector 27, FFIs, DV runs.  Later sectors are not held.
+    for s in (1, 4, 8, 11, 12, 13, 27, 28):
         obs.append(_tess_timeseries(PI_MEN, SECTORS[s], 120, new_id("TESS"), tce=s in (1, 27)))
     obs.append(_tess_timeseries(PI_MEN, SECTORS[27], 20, new_id("TESS"), tce=False))
     for s in (1, 27):

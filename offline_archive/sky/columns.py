@@ -89,9 +89,7 @@ CAOM_COLUMNS: tuple[Column, ...] = (
         example="F469N, NUV, FUV, LOW DISP, MIRROR",
         separator=";",
     ),
-    Column(
-        "wavelength_region", "Waveband", "char", "Energy Band", example="EUV, XRAY, OPTICAL", separator=";"
-    ),
+    Column("wave_region", "Wave Region", "char", "Energy Band", example="EUV, XRAY, OPTICAL", separator=";"),
     Column("target_name", "Target Name", "char", "Target Name", example="Ex. COMET-67P-CHURYUMOV-GER-UPDATE"),
     Column(
         "target_classification",
@@ -162,6 +160,9 @@ CAOM_COLUMNS: tuple[Column, ...] = (
         example="May be displayed in the Portal as YYYY-MM-DD HH:MM, but should be searched as MJD",
     ),
     Column("t_exptime", "Exposure Length", "double", "Exposure time", unit="sec"),
+    Column(
+        "wavelength_region", "Waveband", "char", "Energy Band", example="EUV, XRAY, OPTICAL", separator=";"
+    ),
     Column("em_min", "Min. Wavelength", "double", "Minimum Wavelength", unit="nm"),
     Column("em_max", "Max. Wavelength", "double", "Maximum Wavelength", unit="nm"),
     Column(
@@ -210,7 +211,18 @@ CAOM_COLUMNS: tuple[Column, ...] = (
         "Plane ID of observation at given calibration level",
         example="Long integer, e.g. 2012969445",
     ),
+    Column("wave_min", "Min. Wavelength", "double", "Minimum wavelength", unit="nm"),
+    Column("wave_max", "Max. Wavelength", "double", "Maximum wavelength", unit="nm"),
 )
+"""The columns of a ``Mast.Caom.Filtered`` answer in MAST's order of 2026: ``wave_region`` after
+``filters``, ``wavelength_region`` moved after ``t_exptime``, ``wave_min`` and ``wave_max`` last.
+Source: spacetelescope/mast_notebooks@a8a1d491 _sources/notebooks/multi_mission/cloud_data_access/
+cloud_data_access.ipynb cell 3, executed 2026-08-03 (``Observations.query_criteria``; kept as a
+fact in tests/fidelity/test_caom.py)."""
+
+#: Columns a cone search (``Mast.Caom.Cone``) leaves out: no ``objID`` since 2023 (the same
+#: notebook's ``query_region`` answers of 2023-10-12 and 2024-05-02 end ``obsid, distance``).
+CONE_OMITS = frozenset({"objID"})
 
 DISTANCE = Column(
     "distance",
@@ -245,6 +257,18 @@ PRODUCT_COLUMNS: tuple[Column, ...] = (
     Column("dataRights", "Data Rights", "char", "Data Rights"),
     Column("calib_level", "Calibration Level", "int", "Calibration level"),
     Column("filters", "Filters", "char", "Instrument filters"),
+)
+
+#: The TESS Input Catalog columns the archive serves (a subset of the 89 of the real TIC), for the
+#: stars of its sky that have a TIC number: ``Catalogs.query_criteria(catalog="TIC", ...)``.
+TIC_COLUMNS: tuple[Column, ...] = (
+    Column("ID", "TIC ID", "char", "TESS Input Catalog identifier"),
+    Column("ra", "RA", "double", "Right ascension (J2000, epoch 2000)", unit="deg"),
+    Column("dec", "Dec", "double", "Declination (J2000, epoch 2000)", unit="deg"),
+    Column("objType", "Object Type", "char", "STAR or EXTENDED"),
+    Column("Tmag", "TESS Mag.", "double", "TESS magnitude", unit="mag"),
+    Column("Teff", "Teff", "double", "Effective temperature", unit="K"),
+    Column("rad", "Radius", "double", "Stellar radius", unit="solRad"),
 )
 
 SELECTED = {"text": "selected", "add": True, "type": "boolean", "hidden": True}

@@ -112,7 +112,13 @@ class Target:
 
 @dataclass(frozen=True)
 class Sector:
-    """A TESS sector: its dates (BTJD), its mid-sector data gap and the file-name stamps."""
+    """A TESS sector: its dates (BTJD), its mid-sector data gap and the file-name stamps.
+
+    ``start_btjd`` and ``end_btjd`` are the start of the sector's first orbit and the end of its
+    second, ``gap_btjd`` the downlink between them, all in TJD (TT) as the TESS Science Office's
+    orbit-times table gives them.  ``first_cadence_btjd`` is where the sector's grid of exposures
+    starts (by default the sector's start); every exposure lies wholly inside one orbit.
+    """
 
     number: int
     start_btjd: float
@@ -120,89 +126,131 @@ class Sector:
     gap_btjd: tuple[float, float]
     lc_stamp: str  # the 'tess<yyyydddhhmmss>' prefix of the SPOC light-curve files
     dv_stamp: str  # the prefix of the sector's data-validation run
+    first_cadence_btjd: float | None = None
 
     @property
     def label(self) -> str:
         return f"s{self.number:04d}"
 
+    @property
+    def orbits(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The two orbits of the sector, (start, end) in BTJD, either side of the downlink gap."""
+        return (self.start_btjd, self.gap_btjd[0]), (self.gap_btjd[1], self.end_btjd)
 
-# Sector dates as published for the TESS prime and first extended missions (rounded).
+
+#: Sector dates: the orbit start and end times of the TESS Science Office's table
+#: "orbit_times_20201013_1338.csv" (tess.mit.edu, 2020-10-13; copy read 2026-12-03 at
+#: astrobel/spinneret@253f653d, orbit_times_20201013_1338.csv), Start/End TJD of the sector's two
+#: orbits.  Two sectors differ from their orbits, as the SPOC data do (values kept from the
+#: archive's first release, not found in a recorded source here): sector 3 started science 3.2 days
+#: into its first orbit and ended 3.1 days before the end of its second (attitude-control tests), and
+#: sector 8 lost 1531.7-1535.0 to an instrument interruption, so its gap runs to 1535.00.
+#: Sector 1's exposures start on the first full-frame image's time stamp,
+#: tess2018206192942 (2018-07-25 19:29:42 UTC = BTJD 1325.3130924, TT; file names in
+#: the cloud-fits docs and MAST's AWS examples): 30-minute exposures wholly inside the orbits give
+#: the 1282 calibrated FFIs per CCD that MAST lists (seeds/004).  lc_stamp and the SPOC runs are
+#: those of the real file names (e.g. tess2018319095959-s0005-...-0125-s, tess2019112060037-s0011-...-0143-s
+#: in golmschenk/ramjet's tests).
 SECTORS: dict[int, Sector] = {
     s.number: s
     for s in (
-        Sector(1, 1325.293, 1353.178, (1338.52, 1339.65), "tess2018206045859", "tess2018206190142"),
-        Sector(2, 1354.101, 1381.515, (1367.15, 1368.59), "tess2018234235059", "tess2018235142541"),
-        Sector(3, 1385.943, 1406.293, (1395.48, 1396.60), "tess2018263035959", "tess2018263124740"),
-        Sector(4, 1410.899, 1436.850, (1423.51, 1424.55), "tess2018292075959", "tess2018294095710"),
-        Sector(5, 1437.996, 1464.400, (1450.66, 1451.54), "tess2018319095959", "tess2018322093013"),
-        Sector(8, 1517.342, 1542.000, (1529.07, 1535.00), "tess2019032160000", "tess2019033200935"),
-        Sector(12, 1624.949, 1652.893, (1638.99, 1640.03), "tess2019140104343", "tess2019142103536"),
-        Sector(13, 1653.914, 1682.357, (1667.69, 1668.63), "tess2019169103026", "tess2019170095531"),
-        Sector(27, 2036.275, 2060.642, (2048.53, 2049.30), "tess2020186164531", "tess2020187024023"),
-        Sector(28, 2061.847, 2088.237, (2074.47, 2075.46), "tess2020212050318", "tess2020213072433"),
+        Sector(
+            1,
+            1325.3098,
+            1353.1779,
+            (1338.5216, 1339.6536),
+            "tess2018206045859",
+            "tess2018206190142",
+            first_cadence_btjd=1325.3130924,
+        ),
+        Sector(2, 1354.1015, 1381.5147, (1367.1536, 1368.5946), "tess2018234235059", "tess2018235142541"),
+        Sector(3, 1385.943, 1406.293, (1395.4418, 1396.6605), "tess2018263035959", "tess2018263124740"),
+        Sector(4, 1410.9001, 1436.8515, (1423.5112, 1424.5494), "tess2018292075959", "tess2018294095710"),
+        Sector(5, 1437.9765, 1464.2890, (1450.1987, 1451.5494), "tess2018319095959", "tess2018322093013"),
+        Sector(8, 1517.3411, 1542.0008, (1529.0668, 1535.00), "tess2019032160000", "tess2019033200935"),
+        Sector(11, 1596.7716, 1623.8932, (1609.6952, 1610.7751), "tess2019112060037", ""),  # no DV run here
+        Sector(12, 1624.9487, 1652.8932, (1638.9973, 1640.0321), "tess2019140104343", "tess2019142103536"),
+        Sector(13, 1653.9140, 1682.3584, (1667.6918, 1668.6189), "tess2019169103026", "tess2019170095531"),
+        Sector(27, 2036.2716, 2060.6432, (2048.1293, 2049.1466), "tess2020186164531", "tess2020187024023"),
+        Sector(28, 2061.8446, 2087.0980, (2073.9626, 2075.1675), "tess2020212050318", "tess2020213072433"),
     )
 }
 
 
 def cadence_times(sector: Sector, cadence_s: float) -> np.ndarray:
-    """Mid-exposure times (BTJD) of a sector's cadences, without the mid-sector gap.
+    """Mid-exposure times (BTJD) of a sector's cadences: those wholly inside one of its orbits.
 
     Parameters
     ----------
     sector : Sector
         The sector.
     cadence_s : float
-        Cadence in seconds (120 for 2-minute data, 20 for fast cadence).
+        Cadence in seconds (120 for 2-minute data, 20 for fast cadence, 1800 for the FFIs).
 
     Returns
     -------
     numpy.ndarray
-        Times in days, strictly increasing.
+        Times in days, strictly increasing; none falls in the mid-sector gap.
     """
     step = cadence_s / 86400.0
-    t = sector.start_btjd + step / 2 + step * np.arange(int((sector.end_btjd - sector.start_btjd) / step))
-    return t[(t < sector.gap_btjd[0]) | (t > sector.gap_btjd[1])]
+    first = sector.start_btjd if sector.first_cadence_btjd is None else sector.first_cadence_btjd
+    starts = first + step * np.arange(int((sector.end_btjd - first) / step) + 1)
+    inside = np.zeros(starts.size, dtype=bool)
+    for begin, end in sector.orbits:
+        # A small tolerance keeps an exposure ending on the orbit's rounded end time.
+        inside |= (starts >= begin - 1e-9) & (starts + step <= end + 1e-9)
+    return starts[inside] + step / 2
 
 
 # --------------------------------------------------------------------------------------------
 # Targets
 # --------------------------------------------------------------------------------------------
 
+#: Pi Mensae (HD 39091) and its transiting planet Pi Men c.
 PI_MEN = Target(
     key="pi_men",
     canonical_name="* pi. Men",
     aliases=("Pi Mensae", "pi Men", "HD 39091", "HIP 26394", "HR 2022", "Gaia DR3 4623036865373793408"),
-    ra=84.29121,
+    ra=84.29121,  # SIMBAD / Gaia DR3, J2000 (05h37m09.9s -80d28m09s); kept from the first release
     dec=-80.46912,
     object_type="PM*",
     tic=261136679,
-    tmag=5.105,
-    teff=6037.0,
-    radius_rsun=1.10,
+    tmag=5.105,  # TIC 8 Tmag; kept from the first release
+    teff=6037.0,  # TIC 8 Teff; kept from the first release
+    radius_rsun=1.10,  # TIC 8 radius; kept from the first release
+    # Period, mid-transit time, depth and duration as in the discovery papers (Huang et al. 2018,
+    # ApJL 868 L39; Gandolfi et al. 2018, A&A 619 L10): P = 6.2679 d, T0 = BJD 2458325.50,
+    # ~300 ppm, ~3 h; notebook 00 quotes them.  Not re-read from a stored copy in issue 13.
     planets=(Planet("pi Men c", 6.26790, 1325.5035, 290.0, 2.95),),
 )
 
+#: Fomalhaut (alpha PsA).
 FOMALHAUT = Target(
     key="fomalhaut",
     canonical_name="* alf PsA",
     aliases=("Fomalhaut", "alf PsA", "alpha PsA", "HD 216956", "HIP 113368", "HR 8728"),
-    ra=344.41269271,
+    ra=344.41269271,  # SIMBAD (Hipparcos, ICRS J2000 22h57m39.05s -29d37m20.1s); kept from the first release
     dec=-29.62223703,
     object_type="**",
 )
 
+#: TRAPPIST-1, the ultracool dwarf with seven transiting planets.
 TRAPPIST_1 = Target(
     key="trappist_1",
     canonical_name="TRAPPIST-1",
     aliases=("TRAPPIST-1", "Trappist 1", "2MASS J23062928-0502285", "EPIC 246199087"),
-    ra=346.62201667,
+    ra=346.62201667,  # within 0.5 arcsec of its 2MASS designation, J23062928-0502285
     dec=-5.04138889,
     object_type="BYDraEr*",
     tic=278892590,
-    tmag=14.0,
+    tmag=14.0,  # TIC 8 Tmag (rounded); kept from the first release
 )
 
-#: The TESS target of the "querying MAST step by step" tutorial; its position is simulated.
+#: The TESS target of the "querying MAST step by step" tutorial (seeds/002).  Real SPOC light
+#: curves of this TIC exist (tess2018319095959-s0005-0000000025132999-0125-s and
+#: tess2019112060037-s0011-0000000025132999-0143-s, golmschenk/ramjet's tests, read 2026-12-03),
+#: but no public record of its position, magnitude or signals was found: position, photometry
+#: and the TCE below are the archive's own stand-ins (tests/fidelity lists this as unresolved).
 TIC_25132999 = Target(
     key="tic_25132999",
     canonical_name="TIC 25132999",
@@ -217,32 +265,41 @@ TIC_25132999 = Target(
     planets=(Planet("TIC 25132999.01", 3.41127, 1327.1870, 2600.0, 2.40),),
 )
 
-#: An eclipsing binary on TESS camera 1, CCD 1 in sector 1, measured in the full-frame images of
-#: notebook 05.  Simulated: its position, magnitude and eclipses are made up for the tutorial.
-TIC_229742722 = Target(
-    key="tic_229742722",
-    canonical_name="TIC 229742722",
-    aliases=("TIC229742722",),
-    ra=314.91220,
-    dec=-26.16348,
+#: The eclipsing binary of notebook 05, on camera 1, CCD 1 in sector 1 (tess-point 0.9.5.post1:
+#: column 117.9, row 1054.9; it was also observed in sector 27 on camera 1, CCD 2).  Every value
+#: is the TESS eclipsing-binary catalogue's (Prsa et al. 2022, ApJS 258, 16; VizieR J/ApJS/258/16,
+#: tess-ebs.dat, row TIC 0091369561, signal 1; copy read 2026-12-03 at
+#: SteveOv/modebs@631fc99e, libs/data/catalogues/J-ApJS-258-16/tess-ebs.dat).
+TIC_91369561 = Target(
+    key="tic_91369561",
+    canonical_name="TIC 91369561",
+    aliases=("TIC91369561",),
+    ra=312.568280016979,  # RAdeg (J2000, from the TIC)
+    dec=-42.2179438250832,  # DEdeg
     object_type="EB*",
-    tic=229742722,
-    tmag=10.4,
+    tic=91369561,
+    tmag=10.9545,  # Tmag (from the TIC)
     eclipses=Eclipses(
-        period_days=3.1845, epoch_btjd=1326.6120, primary_depth=0.28, secondary_depth=0.09, duration_hours=5.2
+        period_days=3.983106421289023,  # Per
+        epoch_btjd=1328.383181933065,  # BJD0 - 2457000, the first primary eclipse
+        primary_depth=0.4722508283748672,  # Dp-pf, the polychain fit's primary depth
+        secondary_depth=0.0599667091123201,  # Ds-pf; Phis-pf = 0.5003: the secondary at phase 0.5
+        duration_hours=10.02,  # Wp-pf = 0.1048 of the period, the primary's width in phase
     ),
 )
 
 
-#: The star of the ExoMAST and TESScut tutorials: its data-validation light curve has a strange
-#: feature near BTJD 1334.5, which the full-frame images explain.  Position and photometry are
-#: simulated; it falls on CCD 2 of camera 1 in sector 1, near the ecliptic.
+#: The star of the ExoMAST and TESScut tutorials (seeds/001): its sector-1 DV light curve has a
+#: strange feature near BTJD 1334.5, which the full-frame images explain.  The TIC and its sector-1
+#: TCE are the seed tutorial's; no public record of its position was found, so the position is the
+#: archive's stand-in, chosen where tess-point puts camera 1, CCD 2 of sector 1 (pixel 1700,
+#: 1700), as the tutorial says.  Photometry and the planet-like TCE are simulated.
 TIC_214568914 = Target(
     key="tic_214568914",
     canonical_name="TIC 214568914",
     aliases=("TIC214568914",),
-    ra=322.70463,
-    dec=-29.45261,
+    ra=336.36500,
+    dec=-31.40100,
     object_type="*",
     tic=214568914,
     tmag=10.93,
@@ -258,7 +315,7 @@ TARGETS: tuple[Target, ...] = (
     TRAPPIST_1,
     TIC_25132999,
     TIC_214568914,
-    TIC_229742722,
+    TIC_91369561,
 )
 
 #: Bodies that cross a target's pixels.  Near opposition, main-belt asteroids drift westward
@@ -269,7 +326,7 @@ FLYBYS: tuple[Flyby, ...] = (
         target="tic_214568914",
         closest_btjd=1334.523,
         miss_arcsec=4.0,
-        rate_deg_per_day=0.34,
+        rate_deg_per_day=0.36,  # a third of a degree a day, as main-belt asteroids near opposition
         direction_deg=228.0,
         tmag=12.6,
     ),
@@ -389,6 +446,7 @@ class Observation:
             "instrument_name": self.instrument_name,
             "project": self.project,
             "filters": self.filters,
+            "wave_region": self.wavelength_region,
             "wavelength_region": self.wavelength_region,
             "target_name": self.target_name,
             "target_classification": self.target_classification,
@@ -416,6 +474,8 @@ class Observation:
             "srcDen": 5885.0,
             "obsid": str(self.obsid),
             "objID": str(self.obsid + 1_000_000_000),
+            "wave_min": self.em_min,  # equal to em_min/em_max in MAST's 2026 answers
+            "wave_max": self.em_max,
         }
 
 

@@ -20,8 +20,8 @@ from helpers.tess import (
 
 LC_S1 = "tess2018206045859-s0001-0000000025132999-0120-s"
 LC_S2 = "tess2018234235059-s0002-0000000025132999-0121-s"
-DV_OLD = "tess2018349182737-s0001-s0003-0000000025132999-00192"
-DV_NEW = "tess2019201090000-s0001-s0013-0000000025132999-00253"
+DV_OLD = "tess2018349182737-s0001-s0003-0000000025132999"
+DV_NEW = "tess2019201090000-s0001-s0013-0000000025132999"
 
 
 def observation_table(rows):
@@ -43,9 +43,9 @@ def tic_observations():
     return observation_table(
         [
             ("TESS", "timeseries", LC_S1, f"mast:TESS/product/{LC_S1}_lc.fits"),
-            ("TESS", "timeseries", DV_NEW, f"mast:TESS/product/{DV_NEW}_dvt.fits"),
+            ("TESS", "timeseries", DV_NEW, f"mast:TESS/product/{DV_NEW}-00253_dvt.fits"),
             ("TESS", "timeseries", LC_S2, f"mast:TESS/product/{LC_S2}_lc.fits"),
-            ("TESS", "timeseries", DV_OLD, f"mast:TESS/product/{DV_OLD}_dvt.fits"),
+            ("TESS", "timeseries", DV_OLD, f"mast:TESS/product/{DV_OLD}-00192_dvt.fits"),
             ("TESS", "image", "tess-s0001-3-2", ""),
             ("GALEX", "image", "6380309945367547904", "mast:GALEX/product/x-nd-int.fits"),
         ]
@@ -60,8 +60,8 @@ def tic_observations():
     [
         (LC_S1, (1, 1)),
         (DV_NEW, (1, 13)),
-        (f"mast:TESS/product/{DV_OLD}_dvt.fits", (1, 3)),
-        (f"{DV_NEW[:-6]}-01-00253_dvs.pdf", (1, 13)),
+        (f"mast:TESS/product/{DV_OLD}-00192_dvt.fits", (1, 3)),
+        (f"{DV_NEW}-01-00253_dvs.pdf", (1, 13)),
         ("tess2020186164531-s0027-0000000261136679-0189-a_fast-lc.fits", (27, 27)),
         ("tess-s0001-4-2", (1, 1)),
         (
@@ -101,7 +101,7 @@ def test_parse_sector_range_rejects_a_backwards_range():
 
 def test_processing_stamp():
     assert processing_stamp(DV_NEW) == "2019201090000"
-    assert processing_stamp(f"mast:TESS/product/{DV_OLD}_dvt.fits") == "2018349182737"
+    assert processing_stamp(f"mast:TESS/product/{DV_OLD}-00192_dvt.fits") == "2018349182737"
     assert processing_stamp("tess-s0001-4-2") == ""
     assert processing_stamp(DV_OLD) < processing_stamp(DV_NEW)
 
@@ -168,7 +168,7 @@ def test_newest_dv_run_breaks_ties_by_last_sector_then_processing_time():
     reprocessed = "tess2020000000000-s0002-s0004-0000000025132999-00300"
     table = observation_table(
         [
-            ("TESS", "timeseries", DV_OLD, f"mast:TESS/product/{DV_OLD}_dvt.fits"),
+            ("TESS", "timeseries", DV_OLD, f"mast:TESS/product/{DV_OLD}-00192_dvt.fits"),
             ("TESS", "timeseries", reprocessed, f"mast:TESS/product/{reprocessed}_dvt.fits"),
             ("TESS", "timeseries", later_range, f"mast:TESS/product/{later_range}_dvt.fits"),
         ]
@@ -189,11 +189,11 @@ def test_newest_dv_run_without_multi_sector_rows(tic_observations):
 @pytest.mark.parametrize(
     "filename, kind",
     [
-        (f"{DV_NEW}_dvt.fits", "dvt.fits"),
-        (f"{DV_NEW}_dvr.pdf", "dvr.pdf"),
-        (f"{DV_NEW}_dvr.xml", "dvr.xml"),
-        (f"{DV_NEW}_dvm.pdf", "dvm.pdf"),
-        (f"{DV_NEW[:-6]}-01-00253_dvs.pdf", "dvs.pdf"),
+        (f"{DV_NEW}-00253_dvt.fits", "dvt.fits"),
+        (f"{DV_NEW}-00253_dvr.pdf", "dvr.pdf"),
+        (f"{DV_NEW}-00253_dvr.xml", "dvr.xml"),
+        (f"{DV_NEW}-00253_dvm.pdf", "dvm.pdf"),
+        (f"{DV_NEW}-01-00253_dvs.pdf", "dvs.pdf"),
         (f"mast:TESS/product/{LC_S1}_lc.fits", "lc.fits"),
         ("tess2020186164531-s0027-0000000261136679-0189-a_fast-lc.fits", "lc.fits"),
         ("ldw301010_x1d.fits", "x1d.fits"),

@@ -17,7 +17,8 @@ from offline_archive.sky.catalogue import observations as archive_observations
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOK = NOTEBOOKS / "01-querying-mast.ipynb"
 TIC = "25132999"
-NEWEST_RUN = "tess2019201090000-s0001-s0013-0000000025132999-00253"
+#: A multi-sector observation's obs_id has no pipeline-run suffix (tests/fidelity/test_mast_services.py).
+NEWEST_RUN = "tess2019201090000-s0001-s0013-0000000025132999"
 DV_KINDS = {"dvt.fits", "dvr.pdf", "dvr.xml", "dvm.pdf", "dvs.pdf"}
 
 
@@ -92,7 +93,7 @@ def test_the_dv_product_set(notebook):
     kinds = notebook.evaluate("sorted(set(dv_products['kind']))")
     assert set(kinds) == DV_KINDS
     names = notebook.evaluate("list(dv_products['productFilename'])")
-    assert all(name.startswith(NEWEST_RUN[:-6]) for name in names)
+    assert all(name.startswith(NEWEST_RUN + "-") for name in names)
     assert not any(name.endswith(("lc.fits", "tp.fits")) for name in names)
 
 

@@ -70,11 +70,32 @@ def test_the_headers_describe_the_star_and_its_planet_candidate(notebook):
     assert notebook.evaluate("star['TICID']") == TIC_214568914.tic
 
 
+def test_exomast_gives_the_folded_light_curve_without_times(notebook, dv_file):
+    """ExoMAST's table has PHASE, LC_DETREND and MODEL_INIT since 2024 (tests/fidelity/test_exomast.py)."""
+    assert notebook.evaluate("folded_lc.colnames") == ["PHASE", "LC_DETREND", "MODEL_INIT"]
+    assert notebook.evaluate("len(folded_lc)") == len(dv_file)
+    assert notebook.evaluate("same") is True
+
+
+def test_the_times_come_from_the_dv_file_in_the_cloud(notebook):
+    uri = notebook.evaluate("dvt_uri")
+    _, product = next(
+        (o, p)
+        for o, p in catalogue.all_products()
+        if p.kind == "tess_dvt" and o.target_name == str(TIC_214568914.tic)
+    )
+    assert uri == f"s3://stpubdata/{product.s3_dir}/{product.filename}"
+
+
 def test_the_dv_table_has_the_dv_columns_with_proper_types(notebook, dv_file, dvt_columns):
     columns = notebook.evaluate("[(c.name, c.dtype.kind, c.dtype.itemsize) for c in lightcurve.itercols()]")
     assert [name for name, _, _ in columns] == dvt_columns
     kinds = {name: (kind, size) for name, kind, size in columns}
-    assert kinds["CADENCENO"] == ("i", 8) and kinds["TIME"] == kinds["LC_DETREND"] == ("f", 8)
+    assert kinds == {name: (dv_file[name].dtype.kind, dv_file[name].dtype.itemsize) for name in dvt_columns}
+    assert kinds["CADENCENO"][0] == "i" and kinds["TIME"] == ("f", 8)
+    assert np.array_equal(
+        np.asarray(notebook.evaluate("lightcurve['TIME'].filled(np.nan).tolist()")), dv_file["TIME"]
+    )
     assert notebook.evaluate("len(lightcurve)") == len(dv_file)
     masked = notebook.evaluate("int(lightcurve['LC_DETREND'].mask.sum())")
     assert masked == int(np.isnan(dv_file["LC_DETREND"]).sum()) > 0

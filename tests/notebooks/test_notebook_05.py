@@ -33,7 +33,7 @@ def test_only_the_progress_bar_writes_to_stderr(notebook):
     assert set(stderr) <= {bulk_cell}
     text = stderr.get(bulk_cell, "")
     assert "Warning" not in text and "Error" not in text and "Traceback" not in text
-    assert "Measuring files" in text and "1284/1284" in text
+    assert "Measuring files" in text and f"{len(FRAMES)}/{len(FRAMES)}" in text
 
 
 def test_the_query_finds_every_calibrated_ffi(notebook):
@@ -46,6 +46,13 @@ def test_the_listing_and_get_cloud_uris_agree_with_the_archive(notebook):
     expected = [f"s3://stpubdata/{f.s3_dir}/{f.filename}" for f in FRAMES]
     assert notebook.evaluate("ffic_uris") == expected
     assert notebook.evaluate("sample_uris") == expected[:50]
+
+
+def test_the_resolver_gives_the_catalogued_binary(notebook):
+    star = catalogue_ffi.FIELD_STAR
+    ra, dec = notebook.evaluate("[float(star.ra.deg), float(star.dec.deg)]")
+    assert (ra, dec) == pytest.approx((star.ra, star.dec), abs=1e-6)
+    assert notebook.evaluate("PERIOD_DAYS") == pytest.approx(ECLIPSES.period_days, abs=1e-4)
 
 
 def test_the_star_is_found_on_its_pixel(notebook):
