@@ -7,12 +7,15 @@ other sectors and cadences, full-frame-image observations, multi-sector data-val
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
-from . import catalogue_hst
+from . import catalogue_hst, catalogue_kepler
 from .catalogue_ffi import sector1_camera1_ccd1
 from .targets import (
     FOMALHAUT,
+    HAT_P_7,
+    KEPLER_10,
     PI_MEN,
     SECTORS,
     TIC_25132999,
@@ -29,11 +32,16 @@ from .targets import (
 
 #: SPOC pipeline run number that appears in each sector's file names.
 SPOC_RUN = {1: 120, 2: 121, 3: 123, 4: 124, 5: 125, 8: 136, 12: 144, 13: 146, 27: 189, 28: 190}
+#: HAT-P-7's sectors: the run numbers in the names of its real light curves (see targets.SECTORS).
+SPOC_RUN |= {14: 150, 15: 151, 40: 211, 41: 212, 54: 227, 55: 242}
+#: HAT-P-7's TESS sectors with 2-minute light curves (CAMERA and CCD cards of the real files).
+HAT_P_7_CCD = {14: (2, 4), 15: (2, 3), 40: (2, 4), 41: (2, 3), 54: (3, 3), 55: (3, 4)}
 #: Camera and CCD of each target in each sector (only what the catalogue uses).
 TESS_CCD = (
     {("pi_men", s): (4, 1 + (s % 4)) for s in (1, 4, 8, 12, 13, 27, 28)}
     | {("tic_25132999", s): (3 + (s % 2), 1 + (s % 4)) for s in (1, 2, 3, 4, 5)}
     | {("tic_214568914", 1): (1, 2)}
+    | {("hat_p_7", s): ccd for s, ccd in HAT_P_7_CCD.items()}
 )
 #: Side (pixels) of the full-frame-image windows simulated around a target: enough for a 50x50
 #: TESScut cutout centred on it, small enough to keep a whole sector of frames in a few tens of MB.
@@ -640,6 +648,17 @@ def observations() -> tuple[Observation, ...]:
                 target=t.key,
             )
         )
+
+    # --- HAT-P-7: 2-minute light curves in six sectors (no target pixel files held), the FFIs of
+    # those sectors, and its Kepler long-cadence observation (offline_archive.sky.catalogue_kepler).
+    for s in HAT_P_7_CCD:
+        lc = _tess_timeseries(HAT_P_7, SECTORS[s], 120, new_id("TESS"), tce=False)
+        obs.append(replace(lc, products=lc.products[:1]))
+    for s in HAT_P_7_CCD:
+        obs.append(_tess_ffi(HAT_P_7, SECTORS[s], new_id("TESS")))
+    # Kepler-10: its sector 14 light curve as a row (no files), and its Kepler rows.
+    obs.append(replace(_tess_timeseries(KEPLER_10, SECTORS[14], 120, new_id("TESS"), tce=False), products=()))
+    obs += catalogue_kepler.observations(new_id("OTHER"))
 
     # --- HST WFC3/IR F160W images of proposal 11360 (the streaming tutorial), with their own obsids.
     obs += catalogue_hst.observations()
