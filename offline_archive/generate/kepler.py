@@ -182,6 +182,8 @@ def write_llc(observation: Observation, product: Product, path: Path) -> None:
             ("PDCMETHD", "MAP", "PDC algorithm used for target"),
         ],
     )
-    aperture = fits.ImageHDU(np.full((7, 7), 1, dtype=np.int32) | np.pad(np.full((3, 3), 2), 2), name="APERTURE")
+    aperture = fits.ImageHDU(
+        np.full((7, 7), 1, dtype=np.int32) | np.pad(np.full((3, 3), 2), 2), name="APERTURE"
+    )
     _cards(aperture.header, [("TELESCOP", "Kepler", "telescope"), *star])
     fits.HDUList([primary, table, aperture]).writeto(path, overwrite=True)

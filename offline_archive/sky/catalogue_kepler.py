@@ -141,8 +141,12 @@ def observations(first_obsid: int) -> tuple[Observation, ...]:
         tuple(llc_product(HAT_P_7, HAT_P_7_KIC, QUARTERS[q]) for q in HELD_QUARTERS),
     )
     kepler_10 = (
-        kepler_observation(582316, KEPLER_10, KEPLER_10_KIC, "kplr011904151_lc_Q111111110111011101", 1800.0, ()),
-        kepler_observation(601036, KEPLER_10, KEPLER_10_KIC, "kplr011904151_sc_Q001313330333033302", 60.0, ()),
+        kepler_observation(
+            582316, KEPLER_10, KEPLER_10_KIC, "kplr011904151_lc_Q111111110111011101", 1800.0, ()
+        ),
+        kepler_observation(
+            601036, KEPLER_10, KEPLER_10_KIC, "kplr011904151_sc_Q001313330333033302", 60.0, ()
+        ),
     )
     return (hat_p_7, *kepler_10)
 

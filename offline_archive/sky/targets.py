@@ -274,7 +274,15 @@ TIC_214568914 = Target(
 HAT_P_7 = Target(
     key="hat_p_7",
     canonical_name="HAT-P-7",
-    aliases=("HAT-P-7", "Kepler-2", "KOI-2", "TOI-1265", "KIC 10666592", "BD+47 2846", "2MASS J19285935+4758102"),
+    aliases=(
+        "HAT-P-7",
+        "Kepler-2",
+        "KOI-2",
+        "TOI-1265",
+        "KIC 10666592",
+        "BD+47 2846",
+        "2MASS J19285935+4758102",
+    ),
     ra=292.247307554825,
     dec=47.9695045141174,
     object_type="PM*",
