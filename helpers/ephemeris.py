@@ -72,8 +72,8 @@ def measure_transit_times(
 
     Each transit predicted by ``epoch_btjd + n * period`` is fitted with :func:`trapezoid` (free
     mid-time, depth and baseline; the duration fixed) to the points within 1.5 durations of it. A
-    transit is kept only if points fall on both its ingress and egress sides and at least
-    ``min_points`` lie inside it.
+    transit is kept only if the data reach beyond it on both sides, at least ``min_points`` lie
+    inside it, and each half of it (before and after mid-transit) holds at least half that many.
 
     Parameters
     ----------
@@ -110,10 +110,11 @@ def measure_transit_times(
         for n in range(first, last + 1):
             predicted = epoch_btjd + n * period
             near = np.abs(t - predicted) < 1.5 * duration
-            inside = np.abs(t[near] - predicted) < duration / 2
-            before = np.any(t[near] < predicted - duration / 2)
-            after = np.any(t[near] > predicted + duration / 2)
-            if inside.sum() < min_points or not (before and after):
+            offset = t[near] - predicted
+            inside = np.abs(offset) < duration / 2
+            halves = (np.sum(inside & (offset < 0)), np.sum(inside & (offset > 0)))
+            outside = (np.any(offset < -duration / 2), np.any(offset > duration / 2))
+            if inside.sum() < min_points or min(halves) < min_points // 2 or not all(outside):
                 continue
             model = lambda x, tc, depth, base: trapezoid(x, tc, depth, base, duration)  # noqa: E731
             try:
