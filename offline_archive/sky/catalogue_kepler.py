@@ -84,7 +84,10 @@ def llc_product(target: Target, kic: int, quarter: Quarter) -> Product:
             ("target", target.key),
             ("kic", kic),
             ("quarter", quarter.number),
-            ("span_bkjd", (quarter.start_bkjd, quarter.end_bkjd)),  # in the catalogue's digest: rebuilt on change
+            (
+                "span_bkjd",
+                (quarter.start_bkjd, quarter.end_bkjd),
+            ),  # in the catalogue's digest: rebuilt on change
             ("data_uri", f"mast:KEPLER/url/missions/{folder.replace('/public/', '/')}/{name}"),
             ("type", "C"),
         ),

@@ -69,7 +69,9 @@ def test_identifiers_and_names() -> None:
 
 
 @pytest.mark.parametrize("name, size, sector, camera, ccd, tstart, tstop", TESS_FILES, ids=lambda v: str(v))
-def test_each_tess_light_curve_is_where_the_real_one_is(name, size, sector, camera, ccd, tstart, tstop) -> None:
+def test_each_tess_light_curve_is_where_the_real_one_is(
+    name, size, sector, camera, ccd, tstart, tstop
+) -> None:
     """File name (stamp, sector, TIC, SPOC run), camera and CCD, and the sector's span (LCA)."""
     products = {p.filename: p for o in _hat_p_7_tess() for p in o.products}
     assert name in products
@@ -112,8 +114,17 @@ def test_kepler_observation_follows_mast_rows() -> None:
             "KEPLER",
             "Kepler",
         )
-        assert (row["proposal_id"], row["proposal_type"], row["proposal_pi"]) == ("EX", "Kepler", "William Borucki")
-        assert (row["t_min"], row["t_max"], row["em_min"], row["em_max"]) == (54953.0375, 56423.510416666664, 418.4, 905.0)
+        assert (row["proposal_id"], row["proposal_type"], row["proposal_pi"]) == (
+            "EX",
+            "Kepler",
+            "William Borucki",
+        )
+        assert (row["t_min"], row["t_max"], row["em_min"], row["em_max"]) == (
+            54953.0375,
+            56423.510416666664,
+            418.4,
+            905.0,
+        )
         assert row["calib_level"] == 2 and row["obs_title"] == "Kepler Key Project"
     assert KEPLER_10.tic == 377780790
 
@@ -126,7 +137,10 @@ def test_kepler_light_curves_names_keys_and_uris() -> None:
         q = int(str(product.param("quarter")))
         assert product.filename == f"kplr010666592-{stamps[q]}_llc.fits"
         assert product.s3_dir == "kepler/public/lightcurves/0106/010666592"
-        assert obs.data_uri(product) == f"mast:KEPLER/url/missions/kepler/lightcurves/0106/010666592/{product.filename}"
+        assert (
+            obs.data_uri(product)
+            == f"mast:KEPLER/url/missions/kepler/lightcurves/0106/010666592/{product.filename}"
+        )
         assert product.description == f"Lightcurve Long Cadence (CLC) - Q{q}"
         assert (product.subgroup, product.product_type, product.param("type")) == ("LLC", "SCIENCE", "C")
 
@@ -141,4 +155,6 @@ def test_a_quarters_file_stamp_is_the_end_of_its_data(quarter) -> None:
     end = Time(q.end_bkjd + catalogue_kepler.BKJD_OFFSET, format="jd", scale="tdb")
     assert -0.4 < (stamp - end).to_value("day") < -0.2
     if quarter == 0:  # MAST's t_min for a star observed from quarter 0 (LK)
-        assert math.isclose(catalogue_kepler.bkjd_to_mjd(q.start_bkjd), catalogue_kepler.T_MIN_MJD, abs_tol=0.01)
+        assert math.isclose(
+            catalogue_kepler.bkjd_to_mjd(q.start_bkjd), catalogue_kepler.T_MIN_MJD, abs_tol=0.01
+        )

@@ -12,7 +12,9 @@ from helpers.ephemeris import Ephemeris, fit_ephemeris, measure_transit_times, t
 PERIOD, EPOCH, DURATION, DEPTH = 2.2, 100.0, 0.16, 0.006
 
 
-def _light_curve(start: float, days: float, cadence_days: float, noise: float, seed: int, shift=lambda n: 0.0):
+def _light_curve(
+    start: float, days: float, cadence_days: float, noise: float, seed: int, shift=lambda n: 0.0
+):
     rng = np.random.default_rng(seed)
     t = np.arange(start, start + days, cadence_days)
     flux = np.ones_like(t)
@@ -56,10 +58,20 @@ def test_empty_light_curve_gives_an_empty_table() -> None:
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [({"flux": np.ones(3)}, "differ in length"), ({"period": 0.0}, "positive"), ({"duration": -1.0}, "positive")],
+    [
+        ({"flux": np.ones(3)}, "differ in length"),
+        ({"period": 0.0}, "positive"),
+        ({"duration": -1.0}, "positive"),
+    ],
 )
 def test_bad_input_is_named(kwargs, message) -> None:
-    args = {"time_btjd": np.ones(4), "flux": np.ones(4), "period": PERIOD, "epoch_btjd": EPOCH, "duration": DURATION}
+    args = {
+        "time_btjd": np.ones(4),
+        "flux": np.ones(4),
+        "period": PERIOD,
+        "epoch_btjd": EPOCH,
+        "duration": DURATION,
+    }
     with pytest.raises(ValueError, match=message):
         measure_transit_times(**(args | kwargs))
 
