@@ -11,13 +11,11 @@ squares and gives the uncertainty of the period.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from astropy.table import Table
 from astropy.time import Time
-from scipy.optimize import OptimizeWarning, curve_fit
 
 #: The origins of the two missions' time axes (BJD, TDB).
 BKJD_ORIGIN_JD = 2454833.0
@@ -71,7 +69,8 @@ def measure_transit_times(
     """Fit the mid-time of every transit that a light curve covers well.
 
     Each transit predicted by ``epoch_btjd + n * period`` is fitted with :func:`trapezoid` (free
-    mid-time, depth and baseline; the duration fixed) to the points within 1.5 durations of it. A
+    mid-time within a third of a duration of the prediction, depth and baseline; the duration
+    fixed) to the points within 1.5 durations of it. A
     transit is kept only if the data reach beyond it on both sides, at least ``min_points`` lie
     inside it, and each half of it (before and after mid-transit) holds at least half that many.
 
@@ -116,21 +115,56 @@ def measure_transit_times(
             outside = (np.any(offset < -duration / 2), np.any(offset > duration / 2))
             if inside.sum() < min_points or min(halves) < min_points // 2 or not all(outside):
                 continue
-            model = lambda x, tc, depth, base: trapezoid(x, tc, depth, base, duration)  # noqa: E731
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("error", OptimizeWarning)
-                    popt, pcov = curve_fit(
-                        model, t[near], f[near], p0=(predicted, 1.0 - np.min(f[near]), 1.0)
-                    )
-            except (RuntimeError, OptimizeWarning):  # no convergence or no covariance: leave it out
-                continue
-            error = float(np.sqrt(pcov[0, 0]))
-            if np.isfinite(error) and abs(popt[0] - predicted) < duration / 2:
-                rows.append((n, float(popt[0]), error, int(inside.sum())))
+            fitted = _fit_mid_time(t[near], f[near], predicted, duration)
+            if fitted is not None:
+                rows.append((n, fitted[0], fitted[1], int(inside.sum())))
     return Table(
         rows=rows or None, names=("epoch", "time", "error", "n_points"), dtype=(int, float, float, int)
     )
+
+
+def _chi2_at(t: np.ndarray, f: np.ndarray, tc: float, duration: float) -> float:
+    """Sum of squared residuals of the best baseline and depth for a transit centred at ``tc``."""
+    shape = trapezoid(t, tc, 1.0, 1.0, duration)  # 1 outside, 0 on the flat bottom
+    design = np.column_stack([np.ones_like(t), shape - 1.0])
+    coef, *_ = np.linalg.lstsq(design, f, rcond=None)
+    return float(np.sum((f - design @ coef) ** 2))
+
+
+def _fit_mid_time(
+    t: np.ndarray, f: np.ndarray, predicted: float, duration: float
+) -> tuple[float, float] | None:
+    """Mid-time (days) of one transit and its 1-sigma error, or None when the data do not constrain it.
+
+    The mid-time is scanned over a grid a third of a duration either side of the prediction (the
+    baseline and depth are fitted linearly at each step); a parabola through the chi-square near
+    its minimum gives the time and, from its curvature, the error.  A scan is more robust than an
+    iterative fit here: with cadences as long as the ingress, a fit started where no point falls
+    on the ingress sees no gradient and cannot move.
+    """
+    if t.size <= 3:
+        return None
+    grid = predicted + np.linspace(-duration / 3, duration / 3, 241)
+    chi2 = np.array([_chi2_at(t, f, tc, duration) for tc in grid])
+    best = int(np.argmin(chi2))
+    noise = chi2[best] / (t.size - 3)  # variance per point, from the scatter about the best fit
+    if best in (0, grid.size - 1) or not noise > 0:
+        return None
+    scaled = chi2 / noise
+    near = scaled <= scaled[best] + 9.0
+    if near.sum() < 5:  # the minimum is narrower than the grid: refine around it
+        grid = np.linspace(grid[best - 1], grid[best + 1], 41)
+        scaled = np.array([_chi2_at(t, f, tc, duration) for tc in grid]) / noise
+        near = scaled <= scaled.min() + 9.0
+        if near.sum() < 5:
+            return None
+    a2, a1, _ = np.polyfit(grid[near] - predicted, scaled[near], 2)
+    if not a2 > 0:
+        return None
+    tc = predicted - a1 / (2.0 * a2)
+    if abs(tc - predicted) >= duration / 3:
+        return None
+    return float(tc), float(1.0 / np.sqrt(a2))
 
 
 @dataclass(frozen=True)
