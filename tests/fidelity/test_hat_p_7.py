@@ -12,6 +12,12 @@ Each fact names its source and the date it was recorded:
 * ``SIMBAD``: a SIMBAD TAP answer for KIC 10666592 frozen on 2026-07-18 in a public test suite
   (``lib/__tests__/simbadIds.test.ts``: main id BD+47 2846, KIC 10666592, TIC 424865156,
   2MASS J19285935+4758102, names HAT-P-7, TOI-1265, Kepler-2, KOI-2).
+* ``ASTROPY``: astropy/astropy ``docs/timeseries/index.rst`` reads the sample file
+  ``kplr010666592-2009131110544_slc.fits``, a real Kepler file of KIC 10666592; the TIC number is
+  also the OBJECT card ('TIC 424865156') of the LCA files.
+* ``KOI``: the transit's depth (6,670 ppm) and duration (3.89 h) are the KOI table's koi_depth
+  and koi_duration of K00002.01 as a public project copies them (``koi_depth 6.67E+03``,
+  ``koi_duration 3.88864``); they shape the simulated transit only, and no test relies on them.
 * ``ASTROQUERY``: astropy/astroquery ``docs/mast/mast.rst`` (Kepler-12's quarters 0-3 downloaded
   from ``s3://stpubdata/kepler/public/lightcurves/0118/011804465/``).
 * ``LKTEST``: lightkurve's tests read ``s3://stpubdata/kepler/public/lightcurves/0082/008264588/
