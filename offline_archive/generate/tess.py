@@ -228,7 +228,13 @@ def star_flux(target: Target) -> float:
 
 
 def noise_ppm(target: Target, cadence_s: float) -> float:
-    """White noise (ppm) per cadence: photon noise and a floor (90 ppm at 120 s), added in quadrature."""
+    """White noise (ppm) per cadence: photon noise and a floor (90 ppm at 120 s), added in quadrature.
+
+    A star whose real light curves the archive imitates (``Target.noise_ppm_2min``) has their
+    measured scatter instead, scaled as ``1/sqrt(cadence)``.
+    """
+    if target.noise_ppm_2min is not None:
+        return target.noise_ppm_2min * math.sqrt(120.0 / cadence_s)
     photon = 1e6 / math.sqrt(star_flux(target) * cadence_s)
     floor = 90.0 * math.sqrt(120.0 / cadence_s)
     return math.hypot(photon, floor)

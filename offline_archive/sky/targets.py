@@ -102,6 +102,9 @@ class Target:
     radius_rsun: float | None = None
     planets: tuple[Planet, ...] = ()
     eclipses: Eclipses | None = None
+    #: Measured white noise (ppm) of the star's real 2-minute light curves, when the archive
+    #: imitates them; otherwise the generator's photon-noise model decides.
+    noise_ppm_2min: float | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -291,6 +294,9 @@ HAT_P_7 = Target(
     teff=6532.23,
     radius_rsun=1.99356,
     planets=(Planet("HAT-P-7 b", 2.204737, 2454954.357463 - BTJD_OFFSET, 6670.0, 3.89),),
+    # Point-to-point scatter of PDCSAP_FLUX in the six real files (1,039-1,134 ppm; std of
+    # successive differences over sqrt 2), measured 2026-12-03.
+    noise_ppm_2min=1100.0,
 )
 
 #: Kepler-10, the second star of notebook 06's exercise: observed by Kepler (KIC 11904151; CAOM

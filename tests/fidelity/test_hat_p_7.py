@@ -67,6 +67,13 @@ def test_position_and_star_cards_are_those_of_the_real_files() -> None:
     assert HAT_P_7.radius_rsun == pytest.approx(1.99356, abs=1e-5)
 
 
+def test_tess_noise_is_that_of_the_real_files() -> None:
+    """PDCSAP point-to-point scatter 1,039-1,134 ppm per 2-minute cadence in the six LCA files (measured 2026-12-03)."""
+    from offline_archive.generate import tess
+
+    assert 1039.0 <= tess.noise_ppm(HAT_P_7, 120) <= 1134.0
+
+
 def test_identifiers_and_names() -> None:
     """TIC 424865156 (LCA file names, SIMBAD), KIC 10666592 (SIMBAD; the Kepler file names), other names (SIMBAD)."""
     assert HAT_P_7.tic == 424865156
