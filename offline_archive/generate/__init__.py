@@ -9,7 +9,8 @@ Kinds and their writers:
 * ``tess_ffi_cube``: :mod:`.ffi` (full-frame images of a window around a target, stacked into the
   data cube TESScut cuts from);
 * ``hst_drz``, ``hst_flt``: :mod:`.hst` (WFC3/IR drizzled images and calibrated exposures);
-* ``tess_ffic``: :mod:`.ffi_sector` (the calibrated full-frame images of a whole sector).
+* ``tess_ffic``: :mod:`.ffi_sector` (the calibrated full-frame images of a whole sector);
+* ``kepler_llc``: :mod:`.kepler` (Kepler long-cadence light curves).
 
 Files that are not MAST products (the Roman buckets) are written by :mod:`.roman`.
 
@@ -26,7 +27,7 @@ from pathlib import Path
 from ..sky.targets import Observation, Product
 
 #: Stamped on the built data; bump it whenever any writer's output changes.
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "6"
 
 MAY_IMPORT: tuple[str, ...] = ("sky",)
 
@@ -48,6 +49,7 @@ WRITERS: dict[str, tuple[str, str]] = {
     "hst_flt": ("hst", "write_flt"),
     "tess_ffi_cube": ("ffi", "write_cube"),
     "tess_ffic": ("ffi_sector", "write_ffic"),
+    "kepler_llc": ("kepler", "write_llc"),
 }
 
 

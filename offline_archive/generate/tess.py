@@ -267,6 +267,8 @@ def noise_ppm(target: Target, cadence_s: float) -> float:
     tens of per cent: it leaves out the sky and read noise, small for the stars the archive holds);
     tests/fidelity/test_noise.py compares the archive's photometry with the published model.
     """
+    if target.noise_ppm_2min is not None:  # a star whose real light curves give their scatter
+        return target.noise_ppm_2min * math.sqrt(120.0 / cadence_s)
     photon = 1e6 / math.sqrt(star_flux(target) * cadence_s)
     floor = SYSTEMATIC_PPM_PER_HOUR * math.sqrt(3600.0 / cadence_s)
     return math.hypot(photon, floor)

@@ -427,7 +427,7 @@ def product_rows(obsids: list[str], store: DataStore) -> list[dict[str, object]]
                     "dataproduct_type": obs.dataproduct_type,
                     "obs_id": obs.obs_id,
                     "description": product.description,
-                    "type": "S",
+                    "type": product.param("type", "S"),
                     "dataURI": uri,
                     "productType": product.product_type,
                     "productGroupDescription": product.group,

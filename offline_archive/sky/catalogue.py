@@ -7,12 +7,15 @@ other sectors and cadences, full-frame-image observations, multi-sector data-val
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
-from . import catalogue_hst
+from . import catalogue_hst, catalogue_kepler
 from .catalogue_ffi import FFI_EXPTIME_S, sector1_camera1_ccd1
 from .targets import (
     FOMALHAUT,
+    HAT_P_7,
+    KEPLER_10,
     PI_MEN,
     SECTORS,
     TIC_25132999,
@@ -29,6 +32,10 @@ from .targets import (
 
 #: SPOC pipeline run number that appears in each sector's file names.
 SPOC_RUN = {1: 120, 2: 121, 3: 123, 4: 124, 5: 125, 8: 136, 11: 143, 12: 144, 13: 146, 27: 189, 28: 190}
+#: HAT-P-7's sectors: the run numbers in the names of its real light curves (see targets.SECTORS).
+SPOC_RUN |= {14: 150, 15: 151, 40: 211, 41: 212, 54: 227, 55: 242}
+#: HAT-P-7's TESS sectors with 2-minute light curves (CAMERA and CCD cards of the real files).
+HAT_P_7_CCD = {14: (2, 4), 15: (2, 3), 40: (2, 4), 41: (2, 3), 54: (3, 3), 55: (3, 4)}
 #: Where TESS looked: the camera, CCD, column and row of each target in each sector the catalogue
 #: uses, as tess-point 0.9.5.post1 (tess_stars2px_function_entry) computes them from the target's
 #: position (2026-12-03).  tests/fidelity/test_where_tess_looked.py runs tess-point over the whole
@@ -50,6 +57,16 @@ TESS_PIXEL: dict[tuple[str, int], tuple[int, int, float, float]] = {
     ("tic_25132999", 5): (4, 2, 1656.9, 1122.3),
     ("tic_214568914", 1): (1, 2, 1700.0, 1700.0),
     ("tic_91369561", 1): (1, 1, 117.9, 1054.9),
+    # HAT-P-7's sectors with 2-minute light curves: the cameras and CCDs agree with the CAMERA and
+    # CCD cards of its real files (HAT_P_7_CCD); tess-point also finds sectors 74, 75, 81, 82 and
+    # later, which the archive does not hold.
+    ("hat_p_7", 14): (2, 4, 280.6, 1286.6),
+    ("hat_p_7", 15): (2, 3, 771.2, 1519.2),
+    ("hat_p_7", 40): (2, 4, 1611.7, 1622.4),
+    ("hat_p_7", 41): (2, 3, 2075.5, 1275.7),
+    ("hat_p_7", 54): (3, 3, 1302.2, 1658.7),
+    ("hat_p_7", 55): (3, 4, 797.0, 1656.9),
+    ("kepler_10", 14): (2, 3, 1910.0, 1920.0),  # its one TESS row (notebook 06's exercise)
 }
 #: Centre (RA, Dec) of the CCDs whose full-frame-image observations the catalogue lists next to
 #: its targets: tess-point 0.9.5.post1's position of CCD pixel (1069, 1039) in that sector
@@ -58,6 +75,13 @@ FFI_CCD_CENTRE: dict[tuple[int, int, int], tuple[float, float]] = {
     (1, 4, 2): (89.9422, -75.3370),
     (27, 3, 3): (68.5794, -84.8926),
     (1, 4, 1): (68.9902, -64.8410),
+    # HAT-P-7's sectors (catalogue_kepler), the same way
+    (14, 2, 4): (299.3637, 47.9372),
+    (15, 2, 3): (296.9138, 47.0963),
+    (40, 2, 4): (287.8316, 44.5367),
+    (41, 2, 3): (285.6685, 44.0993),
+    (54, 3, 3): (293.1625, 51.7303),
+    (55, 3, 4): (287.0685, 49.8337),
 }
 #: Camera and CCD of each target in each sector (from :data:`TESS_PIXEL`).
 TESS_CCD: dict[tuple[str, int], tuple[int, int]] = {key: value[:2] for key, value in TESS_PIXEL.items()}
@@ -675,6 +699,17 @@ def observations() -> tuple[Observation, ...]:
                 target=t.key,
             )
         )
+
+    # --- HAT-P-7: 2-minute light curves in six sectors (no target pixel files held), the FFIs of
+    # those sectors, and its Kepler long-cadence observation (offline_archive.sky.catalogue_kepler).
+    for s in HAT_P_7_CCD:
+        lc = _tess_timeseries(HAT_P_7, SECTORS[s], 120, new_id("TESS"), tce=False)
+        obs.append(replace(lc, products=lc.products[:1]))
+    for s in HAT_P_7_CCD:
+        obs.append(_tess_ffi(HAT_P_7, SECTORS[s], new_id("TESS")))
+    # Kepler-10: its sector 14 light curve as a row (no files), and its Kepler rows.
+    obs.append(replace(_tess_timeseries(KEPLER_10, SECTORS[14], 120, new_id("TESS"), tce=False), products=()))
+    obs += catalogue_kepler.observations(new_id("OTHER"))
 
     # --- HST WFC3/IR F160W images of proposal 11360 (the streaming tutorial), with their own obsids.
     obs += catalogue_hst.observations()

@@ -102,6 +102,9 @@ class Target:
     radius_rsun: float | None = None
     planets: tuple[Planet, ...] = ()
     eclipses: Eclipses | None = None
+    #: Measured white noise (ppm) of the star's real 2-minute light curves, when the archive
+    #: imitates them; otherwise the generator's photon-noise model decides.
+    noise_ppm_2min: float | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -173,6 +176,34 @@ SECTORS: dict[int, Sector] = {
         Sector(13, 1653.9140, 1682.3584, (1667.6918, 1668.6189), "tess2019169103026", "tess2019170095531"),
         Sector(27, 2036.2716, 2060.6432, (2048.1293, 2049.1466), "tess2020186164531", "tess2020187024023"),
         Sector(28, 2061.8446, 2087.0980, (2073.9626, 2075.1675), "tess2020212050318", "tess2020213072433"),
+        # The sectors of HAT-P-7 (offline_archive.sky.catalogue_kepler).  Sectors 14 and 15: their
+        # orbits in the orbit-times table (as above).  Sectors 40 to 55, after the table: TSTART, TSTOP, the longest
+        # pause in the PDCSAP flux and the file-name stamp, as in the real SPOC light curves of
+        # TIC 424865156 kept in Aoligei43211/lightcurves_analysis@0889f50a (data/HATP7b/, downloaded
+        # from MAST in 2025-11). Their DV runs are not held: no DV stamp.
+        # (their first exposures start at the real files' TSTART)
+        Sector(
+            14,
+            1683.3480,
+            1710.2057,
+            (1696.3897, 1697.3376),
+            "tess2019198215352",
+            "",
+            first_cadence_btjd=1683.3553,
+        ),
+        Sector(
+            15,
+            1711.3584,
+            1737.4105,
+            (1723.8584, 1724.9348),
+            "tess2019226182529",
+            "",
+            first_cadence_btjd=1711.3665,
+        ),
+        Sector(40, 2390.655, 2418.856, (2391.39, 2393.29), "tess2021175071901", ""),
+        Sector(41, 2419.991, 2446.581, (2432.60, 2433.72), "tess2021204101404", ""),
+        Sector(54, 2769.901, 2796.131, (2782.34, 2783.53), "tess2022190063128", ""),
+        Sector(55, 2797.102, 2824.266, (2809.96, 2810.87), "tess2022217014003", ""),
     )
 }
 
@@ -309,6 +340,54 @@ TIC_214568914 = Target(
 )
 
 
+#: HAT-P-7 (Kepler-2, KOI-2, TOI-1265), the star of notebook 06, observed by Kepler and TESS.
+#: Position, proper-motion epoch J2000, TESS magnitude, Teff and radius: the RA_OBJ, DEC_OBJ,
+#: TESSMAG, TEFF and RADIUS cards (TIC 8.2) of its real SPOC light curves,
+#: Aoligei43211/lightcurves_analysis@0889f50a data/HATP7b/ (read 2026-12-03).  KIC and TIC ids and
+#: the other names: a SIMBAD answer frozen 2026-07-18 in a public test suite (see
+#: tests/fidelity/test_hat_p_7.py).  Planet: period and mid-transit epoch of Morris et al. 2013
+#: (2013ApJ...764L..22M) as spacetelescope/lcviz@a1de381e notebooks/example_HAT-P-7b.ipynb quotes
+#: them (P = 2.204737 d, T0 = BJD 2454954.357463); depth 6,670 ppm, duration 3.89 h: the Kepler
+#: KOI table's koi_depth and koi_duration for K00002.01.
+HAT_P_7 = Target(
+    key="hat_p_7",
+    canonical_name="HAT-P-7",
+    aliases=(
+        "HAT-P-7",
+        "Kepler-2",
+        "KOI-2",
+        "TOI-1265",
+        "KIC 10666592",
+        "BD+47 2846",
+        "2MASS J19285935+4758102",
+    ),
+    ra=292.247307554825,  # RA_OBJ of its real SPOC light curves (see the comment above)
+    dec=47.9695045141174,
+    object_type="PM*",
+    tic=424865156,
+    tmag=10.0274,
+    teff=6532.23,
+    radius_rsun=1.99356,
+    planets=(Planet("HAT-P-7 b", 2.204737, 2454954.357463 - BTJD_OFFSET, 6670.0, 3.89),),
+    # Point-to-point scatter of PDCSAP_FLUX in the six real files (1,039-1,134 ppm; std of
+    # successive differences over sqrt 2), measured 2026-12-03.
+    noise_ppm_2min=1100.0,
+)
+
+#: Kepler-10, the second star of notebook 06's exercise: observed by Kepler (KIC 11904151; CAOM
+#: position s_ra, s_dec of its Kepler observations, recorded 2026-03-13 in lightkurve/lightkurve@51eef734
+#: tests/cassettes/test_search_lightcurve.yaml) and by TESS (TIC 377780790, sector 14).
+KEPLER_10 = Target(
+    key="kepler_10",
+    canonical_name="Kepler-10",
+    aliases=("Kepler-10", "KOI-72", "KIC 11904151"),
+    ra=285.679391,  # s_ra of its Kepler observations (the lightkurve cassette above)
+    dec=50.2413,
+    object_type="PM*",
+    tic=377780790,
+)
+
+
 TARGETS: tuple[Target, ...] = (
     PI_MEN,
     FOMALHAUT,
@@ -316,6 +395,8 @@ TARGETS: tuple[Target, ...] = (
     TIC_25132999,
     TIC_214568914,
     TIC_91369561,
+    HAT_P_7,
+    KEPLER_10,
 )
 
 #: Bodies that cross a target's pixels.  Near opposition, main-belt asteroids drift westward
@@ -421,7 +502,10 @@ class Observation:
         return "POLYGON " + " ".join(f"{ra:.8f} {dec:.8f}" for ra, dec in pts)
 
     def data_uri(self, product: Product) -> str:
-        return f"mast:{self.obs_collection}/product/{product.filename}"
+        """The product's MAST URI: its own ``data_uri`` parameter (Kepler's ``mast:KEPLER/url/...``) or
+        ``mast:<collection>/product/<file name>``."""
+        own = product.param("data_uri")
+        return str(own) if own else f"mast:{self.obs_collection}/product/{product.filename}"
 
     @property
     def data_url(self) -> str | None:

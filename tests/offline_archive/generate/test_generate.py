@@ -35,6 +35,7 @@ SHARED = {
     "drz": "iab902010_drz.fits",
     "flt": "iab902e1q_flt.fits",
     "ffic": "tess2018206192942-s0001-1-1-0120-s_ffic.fits",
+    "llc": "kplr010666592-2009166043257_llc.fits",
 }
 
 
@@ -124,13 +125,14 @@ def test_every_kind_writes_and_rereads(kind, built, tmp_path):
         "hst_drz": "drz",
         "hst_flt": "flt",
         "tess_ffic": "ffic",
+        "kepler_llc": "llc",
     }
     path = built[shared[kind]]
     assert find(path.name)[1].kind == kind
     _reread(path, kind)
 
 
-@pytest.mark.parametrize("key", ["lc", "tp", "dvt", "dvs", "xml", "image", "spectrum", "drz", "flt"])
+@pytest.mark.parametrize("key", ["lc", "tp", "dvt", "dvs", "xml", "image", "spectrum", "drz", "flt", "llc"])
 def test_writing_twice_gives_identical_bytes(key, built, tmp_path):
     again = tmp_path / SHARED[key]
     write_product(*find(SHARED[key]), again)

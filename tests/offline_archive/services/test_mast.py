@@ -88,8 +88,9 @@ def test_count_answers_one_string_typed_row(store) -> None:
 def test_paging_splits_rows_and_reports_the_totals(store) -> None:
     params = {"columns": "*", "filters": [{"paramName": "obs_collection", "values": ["TESS"]}]}
     whole = _invoke(store, "Mast.Caom.Filtered", params)["data"]
-    pages = [_invoke(store, "Mast.Caom.Filtered", params, pagesize=4, page=p) for p in (1, 2, 3, 4, 5, 6)]
-    assert pages[0]["paging"]["pagesFiltered"] == -(-len(whole) // 4)
+    count = -(-len(whole) // 4)
+    pages = [_invoke(store, "Mast.Caom.Filtered", params, pagesize=4, page=p) for p in range(1, count + 1)]
+    assert pages[0]["paging"]["pagesFiltered"] == count
     assert pages[0]["paging"]["rowsFiltered"] == len(whole)
     joined = [row for page in pages for row in page["data"]]
     assert [r["obs_id"] for r in joined] == [r["obs_id"] for r in whole]
