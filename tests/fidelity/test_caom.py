@@ -7,12 +7,11 @@ Where two disagree, the newer wins and the fact says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import astropy.units as u
 import numpy as np
 import pytest
 from astroquery.mast import Observations
+from recorded import MAST_NOTEBOOKS, Fact
 
 from offline_archive.sky import catalogue
 from offline_archive.sky.targets import PI_MEN
@@ -20,14 +19,7 @@ from offline_archive.sky.targets import PI_MEN
 pytestmark = pytest.mark.archive
 
 
-@dataclass(frozen=True)
-class Fact:
-    claim: str
-    source: str
-    date: str
-
-
-MN = "spacetelescope/mast_notebooks"
+MN = MAST_NOTEBOOKS
 CLOUD_NB = f"{MN}@a8a1d491 _sources/notebooks/multi_mission/cloud_data_access/cloud_data_access.ipynb"
 SEARCH_NB = f"{MN}@f912caf2 _sources/notebooks/multi_mission/beginner_search/beginner_search.ipynb"
 SEARCH_NB_2023 = f"{MN}@1a1364fb _sources/notebooks/astroquery/beginner_search/beginner_search.ipynb"

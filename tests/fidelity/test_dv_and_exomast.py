@@ -9,25 +9,16 @@ two sources disagree, the newer wins and the fact says so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
 from astropy.io import fits
+from recorded import MAST_NOTEBOOKS, Fact
 
-from offline_archive.services.app import create_app
 from offline_archive.sky import catalogue
 from offline_archive.sky.targets import TIC_214568914
 
-
-@dataclass(frozen=True)
-class Fact:
-    claim: str
-    source: str
-    date: str
-
-
-MN = "spacetelescope/mast_notebooks"
+MN = MAST_NOTEBOOKS
 EXOMAST_NB = f"{MN}@246ffd90 _sources/notebooks/TESS/beginner_tess_exomast/beginner_tess_exomast.ipynb"
 DVT_NB = f"{MN}@246ffd90 _sources/notebooks/TESS/beginner_how_to_use_dvt/beginner_how_to_use_dvt.ipynb"
 DV_ASTROQUERY_NB = (
@@ -134,27 +125,14 @@ def test_the_recorded_lists_are_complete():
     assert len(RECORDED_STATISTICS_COLUMNS) == 38 and len(RECORDED_TCE_COLUMNS) == 10
 
 
-@pytest.fixture(scope="module")
-def store(archive_env):
-    from offline_archive.paths import archive_root
-    from offline_archive.store import DataStore
-
-    return DataStore(archive_root())
+def _get(services_client, request: str, **params):
+    return services_client.get(f"/api/v0.1/dvdata/tess/{TIC}/{request}/", query_string=params, base_url=EXO)
 
 
-@pytest.fixture(scope="module")
-def client(store):
-    return create_app(store).test_client()
-
-
-def _get(client, request: str, **params):
-    return client.get(f"/api/v0.1/dvdata/tess/{TIC}/{request}/", query_string=params, base_url=EXO)
-
-
-def _dvt_files(store):
+def _dvt_files(built_store):
     for obs, product in catalogue.all_products():
         if product.kind == "tess_dvt":
-            stored = store.get(obs.data_uri(product))
+            stored = built_store.get(obs.data_uri(product))
             if stored is not None:
                 yield obs, product, stored.path
 
@@ -164,34 +142,34 @@ def _columns(hdu) -> list[tuple[str, str, str | None, str]]:
 
 
 @pytest.mark.archive
-def test_exomast_table_has_the_2024_columns(client):
+def test_exomast_table_has_the_2024_columns(services_client):
     assert TABLE_COLUMNS.date == "2024-07-10"
-    answer = _get(client, "table", tce="TCE_1", sector="s0001-s0001").json
+    answer = _get(services_client, "table", tce="TCE_1", sector="s0001-s0001").json
     assert [f["colname"] for f in answer["fields"]] == ["PHASE", "LC_DETREND", "MODEL_INIT"]
     assert set(answer["data"][0]) == {"PHASE", "LC_DETREND", "MODEL_INIT"}
 
 
 @pytest.mark.archive
-def test_exomast_requests_in_the_recorded_form(client):
-    names = _get(client, "tces").json["TCE"]
+def test_exomast_requests_in_the_recorded_form(services_client):
+    names = _get(services_client, "tces").json["TCE"]
     assert all(re.fullmatch(r"s\d{4}-s\d{4}:TCE_\d+", name) for name in names), REQUEST_FORM.source
     sectors, tce = names[0][:11], names[0][12:]
-    info = _get(client, "info", tce=tce, sector=sectors)
+    info = _get(services_client, "info", tce=tce, sector=sectors)
     assert info.status_code == 200
     assert info.json["DV Primary Header"]["OBJECT"] == f"TIC {TIC}"
 
 
 @pytest.mark.archive
 @pytest.mark.parametrize("request_name", ["info", "table"])
-def test_a_tess_tce_request_without_sector_is_refused(client, request_name):
-    response = _get(client, request_name, tce="s0001-s0001:TCE_1")
+def test_a_tess_tce_request_without_sector_is_refused(services_client, request_name):
+    response = _get(services_client, request_name, tce="s0001-s0001:TCE_1")
     assert response.status_code == 400, SECTOR_REQUIRED.source
     assert "sector" in response.json["msg"]
 
 
 @pytest.mark.archive
-def test_every_dvt_file_ends_with_statistics(store):
-    files = list(_dvt_files(store))
+def test_every_dvt_file_ends_with_statistics(built_store):
+    files = list(_dvt_files(built_store))
     assert files
     for _, product, path in files:
         with fits.open(path) as hdul:
@@ -201,8 +179,8 @@ def test_every_dvt_file_ends_with_statistics(store):
 
 
 @pytest.mark.archive
-def test_dvt_columns_have_the_recorded_formats_units_and_display(store):
-    for _, product, path in _dvt_files(store):
+def test_dvt_columns_have_the_recorded_formats_units_and_display(built_store):
+    for _, product, path in _dvt_files(built_store):
         with fits.open(path) as hdul:
             for hdu in hdul[1:-1]:
                 assert _columns(hdu) == RECORDED_TCE_COLUMNS, (product.filename, TCE_COLUMNS.source)

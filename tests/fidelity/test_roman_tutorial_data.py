@@ -12,21 +12,10 @@ that the notebook relies on is there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
+from recorded import Fact
 
 from offline_archive.sky import catalogue_roman
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One fact about the real bucket: what it is, where it is written, when that was last changed."""
-
-    claim: str
-    source: str
-    date: str
-
 
 REPO = "spacetelescope/roman_notebooks@1d0140db"
 DISCOVERY = Fact(

@@ -8,24 +8,16 @@ carry fewer cards (see the docstring of :func:`test_headers_are_not_yet_as_full_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from astropy.io import fits
+from recorded import MAST_NOTEBOOKS, Fact
 
 from offline_archive.sky import catalogue
 
 pytestmark = pytest.mark.archive
 
 
-@dataclass(frozen=True)
-class Fact:
-    claim: str
-    source: str
-    date: str
-
-
-MN = "spacetelescope/mast_notebooks"
+MN = MAST_NOTEBOOKS
 LC_FACT = Fact(
     "a SPOC light curve (tess2018...-s0001-...-0120-s_lc.fits of WASP-126) is PRIMARY (44 cards), "
     "LIGHTCURVE (167 cards, 20 columns) and APERTURE (49 cards); its columns carry these units and TDISP",
@@ -83,11 +75,7 @@ RECORDED_CARDS = {
 }
 
 
-def _files(kind: str):
-    from offline_archive.paths import archive_root
-    from offline_archive.store import DataStore
-
-    store = DataStore(archive_root())
+def _files(store, kind: str):
     for obs, product in catalogue.all_products():
         if product.kind == kind:
             stored = store.get(obs.data_uri(product))
@@ -95,8 +83,8 @@ def _files(kind: str):
                 yield product.filename, stored.path
 
 
-def test_light_curves_have_the_recorded_layout_units_and_display_formats(archive_env):
-    files = list(_files("tess_lc"))
+def test_light_curves_have_the_recorded_layout_units_and_display_formats(built_store):
+    files = list(_files(built_store, "tess_lc"))
     assert files
     for name, path in files:
         with fits.open(path) as hdul:
@@ -105,8 +93,8 @@ def test_light_curves_have_the_recorded_layout_units_and_display_formats(archive
             assert columns == RECORDED_LC_COLUMNS, (name, LC_FACT.source)
 
 
-def test_target_pixel_files_have_the_recorded_layout_units_and_display_formats(archive_env):
-    files = list(_files("tess_tp"))
+def test_target_pixel_files_have_the_recorded_layout_units_and_display_formats(built_store):
+    files = list(_files(built_store, "tess_tp"))
     assert files
     for name, path in files:
         with fits.open(path) as hdul:
@@ -118,11 +106,11 @@ def test_target_pixel_files_have_the_recorded_layout_units_and_display_formats(a
             assert len(cosmic.data) == 0 and [c.format for c in cosmic.columns] == ["J", "I", "I", "E"]
 
 
-def test_headers_are_not_yet_as_full_as_real_ones(archive_env):
+def test_headers_are_not_yet_as_full_as_real_ones(built_store):
     """A known gap, kept visible: real headers carry more cards than the archive's (the recorded
     counts above); the archive writes the cards its readers and notebooks use.  This test fails when
     the archive's headers reach the real counts, so that the fact can be tightened then."""
-    name, path = next(_files("tess_lc"))
+    name, path = next(_files(built_store, "tess_lc"))
     with fits.open(path) as hdul:
         ours = {h.name: len(h.header) for h in hdul}
     assert all(ours[extension] < real for extension, real in RECORDED_CARDS["lc"].items()), name

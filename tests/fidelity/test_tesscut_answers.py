@@ -10,22 +10,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 
 import pytest
 from astropy.io import fits
+from recorded import Fact
 
-from offline_archive.services.app import create_app
 from offline_archive.sky.targets import TIC_214568914
 
 pytestmark = pytest.mark.archive
-
-
-@dataclass(frozen=True)
-class Fact:
-    claim: str
-    source: str
-    date: str
 
 
 NB = "spacetelescope/mast_notebooks@681ea689 _sources/notebooks/TESS/interm_tesscut_requests/interm_tesscut_requests.ipynb"
@@ -70,16 +62,8 @@ STAR = TIC_214568914
 
 
 @pytest.fixture(scope="module")
-def client(archive_env):
-    from offline_archive.paths import archive_root
-    from offline_archive.store import DataStore
-
-    return create_app(DataStore(archive_root())).test_client()
-
-
-@pytest.fixture(scope="module")
-def cutout(client):
-    response = client.post(
+def cutout(services_client):
+    response = services_client.post(
         "/tesscut/api/v0.1/astrocut",
         data={"ra": STAR.ra, "dec": STAR.dec, "x": 35, "y": 45, "units": "px", "sector": 1},
         base_url=MAST,
@@ -90,8 +74,8 @@ def cutout(client):
     return name, fits.open(io.BytesIO(archive.read(name)))
 
 
-def test_the_sector_request_takes_a_radius_with_a_unit(client):
-    response = client.post(
+def test_the_sector_request_takes_a_radius_with_a_unit(services_client):
+    response = services_client.post(
         "/tesscut/api/v0.1/sector", data={"ra": STAR.ra, "dec": STAR.dec, "radius": "0m"}, base_url=MAST
     )
     assert response.status_code == 200, SECTOR_RADIUS_UNIT.source

@@ -1,4 +1,4 @@
-"""ExoMAST's DV services on exo.mast.stsci.edu, through Flask's test client over the built archive."""
+"""ExoMAST's DV services on exo.mast.stsci.edu, through Flask's test services_client over the built archive."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from offline_archive.services.app import create_app
 from offline_archive.sky import catalogue
 from offline_archive.sky.targets import TARGETS, TIC_214568914, TRAPPIST_1
 
@@ -19,21 +18,8 @@ TCE = "s0001-s0001:TCE_1"  # as /tces/ lists it
 ASK = {"tce": "TCE_1", "sector": "s0001-s0001"}
 
 
-@pytest.fixture(scope="module")
-def store(archive_env):
-    from offline_archive.paths import archive_root
-    from offline_archive.store import DataStore
-
-    return DataStore(archive_root())
-
-
-@pytest.fixture(scope="module")
-def client(store):
-    return create_app(store).test_client()
-
-
-def get(client, tic, request, **params):
-    return client.get(f"/api/v0.1/dvdata/tess/{tic}/{request}/", query_string=params, base_url=EXO)
+def get(services_client, tic, request, **params):
+    return services_client.get(f"/api/v0.1/dvdata/tess/{tic}/{request}/", query_string=params, base_url=EXO)
 
 
 def expected_tces(tic: int) -> list[str]:
@@ -46,10 +32,10 @@ def expected_tces(tic: int) -> list[str]:
     return [f"{run}:TCE_{n}" for run in runs for n in range(1, len(target.planets) + 1)]
 
 
-def dvt_path(store, tic: int, sectors: str):
+def dvt_path(built_store, tic: int, sectors: str):
     for obs, product in catalogue.all_products():
         if product.kind == "tess_dvt" and obs.target_name == str(tic) and f"-{sectors}-" in product.filename:
-            return store.get(obs.data_uri(product)).path
+            return built_store.get(obs.data_uri(product)).path
     raise LookupError(sectors)
 
 
@@ -62,27 +48,27 @@ WITH_DV = [
 
 
 @pytest.mark.parametrize("target", WITH_DV, ids=lambda t: t.key)
-def test_every_star_with_dv_products_lists_its_tces(client, target):
-    response = get(client, target.tic, "tces")
+def test_every_star_with_dv_products_lists_its_tces(services_client, target):
+    response = get(services_client, target.tic, "tces")
     assert response.status_code == 200
     assert response.json == {"TCE": expected_tces(target.tic)}
     assert expected_tces(target.tic)
 
 
-def test_the_tutorial_star_has_one_tce_and_zero_padded_tics_work(client):
-    assert get(client, f"{TIC:011d}", "tces").json == {"TCE": [TCE]}
+def test_the_tutorial_star_has_one_tce_and_zero_padded_tics_work(services_client):
+    assert get(services_client, f"{TIC:011d}", "tces").json == {"TCE": [TCE]}
 
 
 @pytest.mark.parametrize("tic", [TRAPPIST_1.tic, 999, "not-a-tic"])
-def test_a_star_without_tces_is_404_with_a_message(client, tic):
+def test_a_star_without_tces_is_404_with_a_message(services_client, tic):
     for request in ("tces", "info", "table"):
-        response = get(client, tic, request, **ASK)
+        response = get(services_client, tic, request, **ASK)
         assert response.status_code == 404
         assert "TIC" in response.json["msg"] or "TESS Input Catalog" in response.json["msg"]
 
 
-def test_info_holds_the_primary_and_the_tce_headers(client):
-    answer = get(client, TIC, "info", **ASK).json
+def test_info_holds_the_primary_and_the_tce_headers(services_client):
+    answer = get(services_client, TIC, "info", **ASK).json
     assert list(answer) == ["DV Primary Header", "DV Data Header"]
     primary, data = answer["DV Primary Header"], answer["DV Data Header"]
     assert primary["TICID"] == TIC and primary["TELESCOP"] == "TESS"
@@ -107,20 +93,20 @@ def test_info_holds_the_primary_and_the_tce_headers(client):
         ({"tce": TCE, "sector": "s0001-s0001"}, 200),
     ],
 )
-def test_tce_parameters_are_checked_like_the_live_service(client, params, status):
+def test_tce_parameters_are_checked_like_the_live_service(services_client, params, status):
     for request in ("info", "table"):
-        response = get(client, TIC, request, **params)
+        response = get(services_client, TIC, request, **params)
         assert response.status_code == status, response.json
         if status != 200:
             assert response.json["msg"]
 
 
-def test_the_table_is_the_folded_light_curve_of_the_dv_file(client, store):
-    answer = get(client, TIC, "table", **ASK).json
+def test_the_table_is_the_folded_light_curve_of_the_dv_file(services_client, built_store):
+    answer = get(services_client, TIC, "table", **ASK).json
     assert [f["colname"] for f in answer["fields"]] == ["PHASE", "LC_DETREND", "MODEL_INIT"]
     assert {f["datatype"] for f in answer["fields"]} == {"real"}
     assert all(f["description"] for f in answer["fields"])
-    data = fits.getdata(dvt_path(store, TIC, "s0001-s0001"), "TCE_1")
+    data = fits.getdata(dvt_path(built_store, TIC, "s0001-s0001"), "TCE_1")
     assert len(answer["data"]) == len(data)
     detrend = [row["LC_DETREND"] for row in answer["data"]]
     assert sum(v is None for v in detrend) == int(np.isnan(data["LC_DETREND"]).sum()) > 0
@@ -130,12 +116,12 @@ def test_the_table_is_the_folded_light_curve_of_the_dv_file(client, store):
     assert np.allclose(phase, data["PHASE"])
 
 
-def test_the_flyby_is_in_the_dv_file_where_the_sky_puts_it(client, store):
+def test_the_flyby_is_in_the_dv_file_where_the_sky_puts_it(services_client, built_store):
     from offline_archive.sky.targets import FLYBYS
 
-    data = fits.getdata(dvt_path(store, TIC, "s0001-s0001"), "TCE_1")
+    data = fits.getdata(dvt_path(built_store, TIC, "s0001-s0001"), "TCE_1")
     peak = int(np.nanargmax(data["LC_DETREND"]))
     assert data["TIME"][peak] == pytest.approx(FLYBYS[0].closest_btjd, abs=0.01)
     assert data["LC_DETREND"][peak] > 0.1
-    rows = get(client, TIC, "table", **ASK).json["data"]
+    rows = get(services_client, TIC, "table", **ASK).json["data"]
     assert rows[peak]["LC_DETREND"] == pytest.approx(float(data["LC_DETREND"][peak]))
