@@ -32,7 +32,7 @@ import shutil
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -382,9 +382,3 @@ class Cassette:
 
 def _remove_tree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
-
-
-def iter_bodies(cassette: Cassette) -> Iterator[tuple[Exchange, bytes]]:
-    """Each exchange with its body."""
-    for exchange in cassette.exchanges:
-        yield exchange, cassette.read_body(exchange)

@@ -109,7 +109,7 @@ def _forwarded_headers(environ: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
-def _answer(
+def respond(
     start_response: Callable, status: int, headers: Iterable[tuple[str, str]], body: bytes, method: str
 ):
     reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Unknown"
@@ -165,9 +165,9 @@ class Recorder:
                 f"Recording: the upstream for {request.url()} could not be reached ({type(exc).__name__}: {exc}).",
                 502,
             )
-            return _answer(start_response, 502, [("Content-Type", content_type)], text, request.method)
+            return respond(start_response, 502, [("Content-Type", content_type)], text, request.method)
         self.cassette.add(request, status, answer_headers, body)
-        return _answer(start_response, status, answer_headers, body, request.method)
+        return respond(start_response, status, answer_headers, body, request.method)
 
     def _forward(self, method: str, url: str, headers: dict[str, str], body: bytes):
         session = getattr(self._local, "session", None)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .cassette import Cassette, Exchange, Request, request_key
-from .recorder import _answer
+from .recorder import respond
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
@@ -85,7 +85,7 @@ class Replayer:
                 exchange = answers[min(self._served[key], len(answers) - 1)]
                 self._served[key] += 1
             body = self.cassette.read_body(exchange)
-            return _answer(
+            return respond(
                 start_response, exchange.status, list(exchange.headers.items()), body, request.method
             )
         if self.kind == "s3" and request.method == "GET" and request.range and not request.query:
@@ -97,7 +97,7 @@ class Replayer:
             f"To run this offline, {record_hint(self.cassette.path)}"
         )
         status, content_type, body = self.on_missing(message, request)
-        return _answer(start_response, status, [("Content-Type", content_type)], body, request.method)
+        return respond(start_response, status, [("Content-Type", content_type)], body, request.method)
 
     def _cut(self, request: Request):
         """An answer for a byte range inside a recorded read of the same object, or None."""
@@ -109,5 +109,5 @@ class Replayer:
                     k: v for k, v in exchange.headers.items() if k not in ("content-range", "content-length")
                 }
                 headers["content-range"] = f"bytes {wanted[0]}-{wanted[1]}/{size}"
-                return lambda start_response: _answer(start_response, 206, list(headers.items()), data, "GET")
+                return lambda start_response: respond(start_response, 206, list(headers.items()), data, "GET")
         return None

@@ -21,14 +21,16 @@ def s3_failure(message: str, status: int) -> tuple[str, bytes]:
     )
 
 
-#: The portal's service endpoint: it reports a failed request in its JSON (``"status": "ERROR"``)
-#: with HTTP 200, which astroquery raises as ``RemoteServiceError`` carrying the message.
+#: The portal's service endpoint.  astroquery calls ``raise_for_status()`` on its answers before it
+#: reads them, so an HTTP error would reach a learner as a bare "404 Client Error" without our
+#: message; an answer of 200 whose JSON says ``"status": "ERROR"`` is raised as
+#: ``RemoteServiceError`` with the message (``astroquery.mast.discovery_portal``, 0.4.11).
 PORTAL_INVOKE = "/api/v0/invoke"
 
 
 def web_missing(message: str, request: Request) -> tuple[int, str, bytes]:
-    """A web request the cassette does not hold, in the portal's error shape: as the portal answers
-    a failed service request (200, ``status: ERROR``) for ``invoke``, 404 for every other path."""
+    """A web request the cassette does not hold, in the portal's error shape: 200 with
+    ``status: ERROR`` for ``invoke`` (see :data:`PORTAL_INVOKE`), 404 for every other path."""
     status = 200 if request.path == PORTAL_INVOKE else 404
     return (status, *web_error(message, status))
 

@@ -228,3 +228,32 @@ def test_drift_names_what_changed(recorded, tmp_path, choose, change, expected) 
     assert done.returncode == 1, done.stdout + done.stderr
     rows = [line for line in done.stdout.splitlines() if all(word in line for word in expected)]
     assert rows, done.stdout
+
+
+#: ``make replay-test`` from inside this session: none of its make, pytest or archive state.
+_INNER_STATE = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "BUILD", "JUNIT_DIR", "SUITE_BUILD_DIR")
+
+
+def test_make_replay_test_runs_a_notebook_answered_by_the_cassette_alone(recorded) -> None:
+    notebook = HERE / "fixtures" / "80-replayed.ipynb"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ARCHIVE_VARS + _INNER_STATE and not k.startswith(("PYTEST_", "OFFLINE_ARCHIVE_SESSION"))
+    }
+    done = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "replay-test",
+            f"CASSETTE={recorded[0]}",
+            f"NOTEBOOKS_TO_RECORD={notebook}",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "3 passed" in done.stdout  # the notebook's three code cells, the unrecorded query refused
