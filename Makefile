@@ -87,7 +87,7 @@ workshop: install
 # reads.  The last line says how long the gate took and which kernels it started.
 test: archive
 	@mkdir -p $(BUILD) && rm -f $(EXECUTION_LOG) && start=$$(date +%s.%N) && status=0; \
-	$(MAKE) --no-print-directory lint test-suite site test-site || status=1; \
+	$(MAKE) --no-print-directory SITE_TESTS=tests/site/test_site.py lint test-suite site test-site || status=1; \
 	$(BIN)/python tools/gate_summary.py --log $(EXECUTION_LOG) --start $$start || status=1; \
 	exit $$status
 
@@ -95,11 +95,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Every test but the site's, and every notebook, each executed once; the executed copies go to $(BUILD).
+# Every test but those of the built site, and every notebook, each executed once; the executed
+# copies go to $(BUILD).  The site machinery's own tests (tests/site/test_site_fixture.py, on a
+# fixture notebook) run here, beside the notebooks, in Chromium.
 # BokehJS goes inline into the executed notebooks, so that the site carries it (no CDN).
-test-suite: install
+test-suite: install chromium
 	BOKEH_RESOURCES=inline $(BIN)/python -m pytest $(PARALLEL) -p no:cacheprovider tests notebooks \
-		--ignore=tests/site $(AFTER_EXECUTION) --notebook-output $(BUILD) $(call JUNIT,suite)
+		--ignore=tests/site/test_site.py $(AFTER_EXECUTION) --notebook-output $(BUILD) $(call JUNIT,suite)
 
 # Parts of test-suite: the tests that execute no notebook, and the notebooks with their science tests.
 test-unit: install
@@ -110,10 +112,13 @@ test-notebooks: install
 	BOKEH_RESOURCES=inline $(BIN)/python -m pytest $(PARALLEL) -p no:cacheprovider tests/notebooks notebooks \
 		--notebook-output $(BUILD) $(call JUNIT,notebooks)
 
-# The site in headless Chromium, and the credential scan of the executed notebooks in $(BUILD)
-# (written by test-suite, test-notebooks or make run; make test runs test-suite first).
+# The built site in headless Chromium, and the credential scan of the executed notebooks in
+# $(BUILD) (written by test-suite, test-notebooks or make run; make test runs test-suite first).
+# Alone it also runs the site machinery's tests on their fixture notebook (make test has run them
+# in test-suite, and sets SITE_TESTS to the built site's alone).
+SITE_TESTS ?= tests/site
 test-site: install chromium
-	$(BIN)/python -m pytest $(PARALLEL) tests/site tests/test_secrets.py::test_executed_notebooks_print_no_credentials \
+	$(BIN)/python -m pytest $(PARALLEL) $(SITE_TESTS) tests/test_secrets.py::test_executed_notebooks_print_no_credentials \
 		$(call JUNIT,site)
 
 chromium:
@@ -163,7 +168,7 @@ test-latest: install
 	$(BIN)/uv pip freeze --python $(BIN)/python > $(LATEST_OUT)/pinned-freeze.txt
 	$(BIN)/uv pip freeze --python $(LATEST_VENV)/bin/python > $(LATEST_OUT)/latest-freeze.txt
 	status=0; \
-	$(MAKE) --no-print-directory -k VENV=$(LATEST_VENV) BUILD=$(LATEST_OUT)/build JUNIT_DIR=$(LATEST_OUT) \
+	$(MAKE) --no-print-directory -k VENV=$(LATEST_VENV) BUILD=$(LATEST_OUT)/build JUNIT_DIR=$(LATEST_OUT) SITE_TESTS=tests/site/test_site.py \
 		archive test-suite site test-site || status=1; \
 	$(BIN)/python tools/canary_report.py report --pinned $(LATEST_OUT)/pinned-freeze.txt \
 		--latest $(LATEST_OUT)/latest-freeze.txt --junit $(LATEST_OUT)/*.xml \

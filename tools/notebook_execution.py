@@ -184,6 +184,7 @@ def execute(
     keep_kernel: bool = False,
     purpose: str = "run",
     timeout: int = CELL_TIMEOUT_S,
+    env: dict[str, str] | None = None,
 ) -> ExecutedNotebook:
     """Execute every cell of a notebook, in order, in a fresh kernel started in the notebook's folder.
 
@@ -202,6 +203,8 @@ def execute(
         What the execution is for, in the execution log (``test``, ``run``, ``workshop``, ``load``).
     timeout : int
         Longest time one cell may take, in seconds.
+    env : dict of str to str, optional
+        The kernel's whole environment; by default this process's.
 
     Returns
     -------
@@ -214,7 +217,7 @@ def execute(
     start = time.perf_counter()
     error = None
     try:
-        client.execute(cleanup_kc=not keep_kernel)
+        client.execute(cleanup_kc=not keep_kernel, **({"env": env} if env is not None else {}))
     except _FAILURES as exc:
         error = str(exc).strip() or repr(exc)
     except BaseException:

@@ -13,6 +13,12 @@
   that one worker executes it, once; its kernel stops when the last of them is done.  Every other
   test is grouped with its module, so that a module-scoped fixture (an archive with faults, a load
   run) is set up by one worker, once.
+* A test marked ``@pytest.mark.notebook(path)`` joins that notebook's group, after its science
+  tests.  The ``recorded_execution`` fixture hands such a test the session's execution of the
+  notebook together with the cassette it was recorded into: the kernel of a notebook that a marked
+  test asks about talks to a recorder in front of the session's archive
+  (``notebook_recording.Recording``), so that the replay round trip replays the test execution
+  instead of running the notebook once more to record it.
 * ``--notebook-output DIR`` writes each executed notebook, its HTML and its time there (what
   ``make run`` writes), for the site, the credential scan and ``make bench``.
 """
@@ -20,15 +26,18 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:  # nbclient, nbformat and nbconvert load only when a notebook is executed
+if TYPE_CHECKING:  # nbclient, nbformat, nbconvert and the archive load only when a notebook is executed
     from notebook_execution import ExecutedNotebook
+    from notebook_recording import Recording
 
 #: The suite's notebooks, by name (``make`` and ``notebook_parts`` use the same pattern).
 SUITE_NAME = re.compile(r"^\d\d-.+\.ipynb$")
@@ -53,21 +62,58 @@ class Executions:
     def __init__(self, output: Path | None, questioned: set[Path]) -> None:
         self.output = output
         self.questioned = questioned
+        #: Notebooks whose execution is recorded into a cassette (a marked test replays it).
+        self.to_record: set[Path] = set()
         self._done: dict[Path, ExecutedNotebook] = {}
+        self._recordings: dict[Path, Recording] = {}
+        self._cassettes: tempfile.TemporaryDirectory | None = None
 
     def get(self, path: Path, keep_kernel: bool = False) -> ExecutedNotebook:
         """The session's execution of ``path``, executing the notebook if it has not run yet (its
-        kernel kept up when asked to, or when science tests will question it)."""
+        kernel kept up when asked to, or when science tests will question it; its requests
+        recorded when a marked test will replay it)."""
         from notebook_execution import execute, write_executed
 
         path = path.resolve()
         if path not in self._done:
             keep = keep_kernel or path in self.questioned
-            executed = execute(path, keep_kernel=keep, purpose="test")
+            env = self._start_recording(path).kernel_env() if path in self.to_record else None
+            executed = execute(path, keep_kernel=keep, purpose="test", env=env)
             if self.output is not None:
                 write_executed(executed, self.output)
             self._done[path] = executed
         return self._done[path]
+
+    def _start_recording(self, path: Path) -> Recording:
+        from notebook_recording import Recording
+
+        if self._cassettes is None:
+            self._cassettes = tempfile.TemporaryDirectory(prefix="notebook-cassettes-")
+        recording = Recording(Path(self._cassettes.name) / path.stem, dict(os.environ))
+        self._recordings[path] = recording
+        return recording
+
+    def recorded(self, path: Path) -> tuple[ExecutedNotebook, Path]:
+        """The session's execution of ``path`` and the cassette it was recorded into, closed.
+
+        Raises
+        ------
+        NotebookFailed
+            If the notebook stopped at a cell (there is nothing to replay).
+        RuntimeError
+            If the notebook was not recorded (no test marked with it was collected).
+        """
+        path = path.resolve()
+        if path not in self.to_record:
+            raise RuntimeError(
+                f"{path.name} is not recorded in this session: mark the test with "
+                "@pytest.mark.notebook(path) so that its execution is recorded."
+            )
+        executed = self.get(path)
+        self.release(path)
+        if executed.error is not None:
+            raise NotebookFailed(f"{path.name} stopped at cell {executed.failed_cell()}; nothing to replay")
+        return executed, self._recordings[path].close()
 
     def questioned_kernel(self, path: Path) -> ExecutedNotebook:
         """The execution of ``path`` with its kernel up, for science tests.
@@ -92,15 +138,22 @@ class Executions:
         return executed
 
     def release(self, path: Path) -> None:
-        """Stop the kernel of ``path``: nothing more will question it."""
-        executed = self._done.get(path.resolve())
+        """Stop the kernel of ``path`` and its recorder: nothing more will question it."""
+        path = path.resolve()
+        executed = self._done.get(path)
         if executed is not None:
             executed.shutdown()
+        if path in self._recordings:
+            self._recordings[path].close()
 
     def close(self) -> None:
-        """Stop every kernel still running."""
+        """Stop every kernel and recorder still running, and remove the cassettes."""
         for executed in self._done.values():
             executed.shutdown()
+        for recording in self._recordings.values():
+            recording.close()
+        if self._cassettes is not None:
+            self._cassettes.cleanup()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -113,6 +166,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "notebook(path): the test questions that suite notebook's execution (recorded_execution)"
+    )
     output = config.getoption("--notebook-output")
     config.stash[_EXECUTIONS] = Executions(output.resolve() if output else None, set())
 
@@ -194,10 +250,14 @@ class CellFailed(Exception):
 
 
 def _notebook_of(item: pytest.Item) -> Path | None:
-    """The suite notebook an item belongs to: a cell's own, or the ``NOTEBOOK`` named by the module
-    of a test that questions a notebook (through the ``run_notebook`` fixture)."""
+    """The suite notebook an item belongs to: a cell's own, the one a ``notebook`` marker names, or
+    the ``NOTEBOOK`` named by the module of a test that questions a notebook (through the
+    ``run_notebook`` fixture)."""
     if isinstance(item, NotebookCell):
         return item.path.resolve()
+    marked = _marked_notebook(item)
+    if marked is not None:
+        return marked
     if "run_notebook" not in getattr(item, "fixturenames", ()):
         return None
     module = getattr(item, "module", None)
@@ -205,6 +265,12 @@ def _notebook_of(item: pytest.Item) -> Path | None:
     if isinstance(named, Path) and _suite_notebook(named.resolve(), item.config):
         return named.resolve()
     return None
+
+
+def _marked_notebook(item: pytest.Item) -> Path | None:
+    """The notebook named by the item's ``@pytest.mark.notebook(path)``, if any."""
+    marker = item.get_closest_marker("notebook")
+    return Path(marker.args[0]).resolve() if marker is not None and marker.args else None
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -218,18 +284,23 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             item.add_marker(pytest.mark.xdist_group(name=notebook.stem))
     executions = config.stash[_EXECUTIONS]
     executions.questioned = {
-        nb for nb, members in groups.items() if any(not isinstance(m, NotebookCell) for m in members)
+        nb
+        for nb, members in groups.items()
+        if any(not isinstance(m, NotebookCell) and _marked_notebook(m) is None for m in members)
     }
+    executions.to_record = {nb for nb, members in groups.items() if any(_marked_notebook(m) for m in members)}
     for item in items:
         if notebook_of[item] is None and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(name=item.nodeid.split("::", 1)[0]))
-    # Each notebook's items together, its cells first; the notebooks first of all, in their order:
-    # they are the longest groups, and pytest-xdist hands groups out in this order.
+    # Each notebook's items together: its cells, its science tests, the marked tests (a replay);
+    # the notebooks first of all, in their order: they are the longest groups, and pytest-xdist
+    # hands groups out in this order.
     ordered = []
     for notebook in sorted(groups):
         members = groups[notebook]
         ordered += [m for m in members if isinstance(m, NotebookCell)]
-        ordered += [m for m in members if not isinstance(m, NotebookCell)]
+        ordered += [m for m in members if not isinstance(m, NotebookCell) and _marked_notebook(m) is None]
+        ordered += [m for m in members if not isinstance(m, NotebookCell) and _marked_notebook(m) is not None]
     items[:] = ordered + [item for item in items if notebook_of[item] is None]
 
 
@@ -258,3 +329,12 @@ def run_notebook(pytestconfig):
         return executed
 
     return run
+
+
+@pytest.fixture(scope="session")
+def recorded_execution(pytestconfig):
+    """A function ``recorded_execution(path) -> (ExecutedNotebook, cassette)``: the session's
+    execution of a suite notebook, its kernel stopped, and the folder of the cassette its requests
+    were recorded into.  Only for tests marked ``@pytest.mark.notebook(path)``; a notebook that
+    stopped at a cell raises ``NotebookFailed``."""
+    return pytestconfig.stash[_EXECUTIONS].recorded

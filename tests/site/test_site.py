@@ -108,6 +108,8 @@ def test_page_loads_cleanly_over_http(page, site_server, visit_page) -> None:
         tab.context.close()
 
 
+# A group of their own: the two test processes share the pages between them (each has its browser).
+@pytest.mark.xdist_group("site-pages-from-disk")
 @pytest.mark.parametrize("page", _all_pages())
 def test_page_loads_cleanly_from_disk(page, visit_page) -> None:
     require_site()

@@ -106,3 +106,49 @@ def test_the_summary_counts_kernels_and_refuses_a_second_test_execution() -> Non
     assert gate_summary.repeated_test_executions(executions) == {}
     twice = [*executions, {"notebook": "00-good.ipynb", "purpose": "test"}]
     assert gate_summary.repeated_test_executions(twice) == {"00-good.ipynb": 2}
+
+
+REPLAY_TEST = """
+import json
+from pathlib import Path
+
+import pytest
+
+from offline_archive.replay.cassette import Cassette
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "00-asks.ipynb"
+
+
+def test_a_science_test_comes_first(run_notebook):
+    assert run_notebook(NOTEBOOK).evaluate("status") == 200
+
+
+@pytest.mark.notebook(NOTEBOOK)
+def test_the_execution_was_recorded(recorded_execution):
+    executed, folder = recorded_execution(NOTEBOOK)
+    assert not executed.alive, "the kernel is stopped before the cassette is handed out"
+    asked = [(e.host, e.path) for e in Cassette.open(folder).exchanges]
+    assert asked == [("exo.mast.stsci.edu", "/api/v0.1/dvdata/tess/261136679/tces/")]
+    assert "200" in executed.outputs_text("stdout")
+"""
+
+
+def test_a_marked_test_gets_the_test_execution_recorded(pytester, archive_env, monkeypatch) -> None:
+    # the kernel of a notebook a marked test asks about talks to a recorder in front of the archive
+    root = pytester.path
+    (root / "notebooks").mkdir()
+    _notebook(
+        root / "notebooks" / "00-asks.ipynb",
+        "import requests",
+        "status = requests.get('https://exo.mast.stsci.edu/api/v0.1/dvdata/tess/261136679/tces/', timeout=30)"
+        ".status_code",
+        "print(status)",
+    )
+    (root / "tests").mkdir()
+    (root / "tests" / "test_replay.py").write_text(REPLAY_TEST)
+    (root / "pytest.ini").write_text("[pytest]\n")
+    for name, value in archive_env.items():
+        monkeypatch.setenv(name, value)
+    result, executions = _run(pytester, root, monkeypatch, "-n", "2", "--dist", "loadgroup")
+    result.assert_outcomes(passed=5)
+    assert [(e["notebook"], e["purpose"]) for e in executions] == [("00-asks.ipynb", "test")]

@@ -1,25 +1,30 @@
-"""The whole suite recorded against the generated archive and replayed from the cassette alone.
+"""The whole suite replayed from the cassettes its test executions were recorded into.
 
-Each notebook is recorded through ``python -m offline_archive record --upstream-*`` pointed at
-this session's generated archive, then executed again under ``exec --replay`` with nothing
-behind the cassette.  The replay must pass every cell and print what the recording printed
-(temporary folders, timings and object addresses aside); the recording's execution is the baseline
-against the generated archive, so the suite runs twice here, not three times.  Each cassette's
-drift against the generated archive is empty.  One xdist group per notebook.
-"""
+Each notebook's test execution (the one whose cells are the verdicts and whose kernel answers the
+science tests) talks to the recorder of ``make record``, pointed at this session's generated
+archive (``tools/notebook_recording.py``); that execution is the baseline.  Here each notebook is
+executed once more with nothing behind its cassette (the replaying archive of ``exec --replay``,
+started in this process).  The replay must pass every cell and print what the test execution
+printed (temporary folders, timings and object addresses aside), and the cassette's drift against
+the session's generated archive is empty.  Each test is marked with its notebook, so it runs in
+the notebook's group, after its science tests."""
 
 from __future__ import annotations
 
+import os
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from test_record_replay import ROOT, archive_cli, upstream
+from test_record_replay import ROOT
 
 import notebook_parts
+from notebook_execution import execute
+from offline_archive.paths import archive_root
 from offline_archive.replay.cassette import Cassette
+from offline_archive.replay.drift import compare, report
+from offline_archive.serve import running_archive
 
 NOTEBOOKS = notebook_parts.suite_notebooks(ROOT / "notebooks")
 #: What may differ between two executions that computed the same values.
@@ -32,10 +37,10 @@ NOISE = [
 ]
 
 
-def printed(path: Path) -> list[tuple[int, str]]:
+def printed(nb: nbformat.NotebookNode) -> list[tuple[int, str]]:
     """(cell, text) of what each code cell printed or showed as text, with the noise masked."""
     out = []
-    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+    for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         text = "".join(
@@ -49,36 +54,23 @@ def printed(path: Path) -> list[tuple[int, str]]:
     return out
 
 
-def run(mode: list[str], notebook: Path, output: Path, purpose: str):
-    runner = [
-        sys.executable,
-        str(ROOT / "tools" / "run_notebooks.py"),
-        "--purpose",
-        purpose,
-        "--output",
-        str(output),
-    ]
-    return archive_cli(*mode, "--", *runner, str(notebook), timeout=900)
+def replay(notebook: Path, cassette: Cassette):
+    """The notebook executed with the cassette alone behind the archive (``exec --replay`` in-process)."""
+    with running_archive(archive_root(), replay=cassette) as archive:
+        return execute(notebook, purpose="replay", env=dict(os.environ) | archive.env)
 
 
 @pytest.mark.parametrize(
-    "notebook",
-    [
-        pytest.param(p, id=p.stem[:2], marks=pytest.mark.xdist_group(f"roundtrip-{p.stem[:2]}"))
-        for p in NOTEBOOKS
-    ],
+    "notebook", [pytest.param(p, id=p.stem[:2], marks=pytest.mark.notebook(p)) for p in NOTEBOOKS]
 )
-def test_the_replay_computes_what_the_recording_did(notebook, archive_env, tmp_path) -> None:
-    cassette = tmp_path / "cassette"
-    recorded = run(
-        ["record", "--cassette", str(cassette), *upstream(archive_env)], notebook, tmp_path / "rec", "record"
-    )
-    assert recorded.returncode == 0, recorded.stdout[-3000:] + recorded.stderr[-3000:]
-    assert Cassette.open(cassette).exchanges, "the notebook asked nothing of the archive"
-    replayed = run(["exec", "--replay", str(cassette)], notebook, tmp_path / "rep", "replay")
-    assert replayed.returncode == 0, replayed.stdout[-3000:] + replayed.stderr[-3000:]
-    before, after = printed(tmp_path / "rec" / notebook.name), printed(tmp_path / "rep" / notebook.name)
+def test_the_replay_computes_what_the_test_execution_did(notebook, recorded_execution, archive_env) -> None:
+    executed, folder = recorded_execution(notebook)
+    cassette = Cassette.open(folder)
+    assert cassette.exchanges, "the notebook asked nothing of the archive"
+    replayed = replay(notebook, cassette)
+    assert replayed.error is None, f"the replay stopped at cell {replayed.failed_cell()}:\n{replayed.error}"
+    before, after = printed(executed.nb), printed(replayed.nb)
     differing = [(a[0], a[1][:400], b[1][:400]) for a, b in zip(before, after, strict=True) if a != b]
     assert differing == [], f"cells that printed something else in the replay: {differing}"
-    drift = archive_cli("drift", "--cassette", str(cassette))
-    assert drift.returncode == 0, drift.stdout[-4000:] + drift.stderr[-2000:]
+    differences = compare(cassette, archive_env)
+    assert differences == [], report(differences, cassette)
