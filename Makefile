@@ -113,13 +113,12 @@ test-notebooks: install
 		--notebook-output $(BUILD) $(call JUNIT,notebooks)
 
 # The built site in headless Chromium, and the credential scan of the executed notebooks in
-# $(BUILD) (written by test-suite, test-notebooks or make run; make test runs test-suite first).
-# Alone it also runs the site machinery's tests on their fixture notebook (make test has run them
-# in test-suite, and sets SITE_TESTS to the built site's alone).
-SITE_TESTS ?= tests/site
+# $(BUILD) (written by test-suite, test-notebooks or make run).  Alone it also runs the site
+# machinery's tests on their fixture notebook; make test has run those and its own scan of each
+# execution in test-suite, and sets SITE_TESTS to the built site's tests alone.
+SITE_TESTS ?= tests/site tests/test_secrets.py::test_executed_notebooks_print_no_credentials
 test-site: install chromium
-	$(BIN)/python -m pytest $(PARALLEL) $(SITE_TESTS) tests/test_secrets.py::test_executed_notebooks_print_no_credentials \
-		$(call JUNIT,site)
+	$(BIN)/python -m pytest $(PARALLEL) $(SITE_TESTS) $(call JUNIT,site)
 
 chromium:
 	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the site tests"; \

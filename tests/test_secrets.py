@@ -16,6 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import notebook_parts
+
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("scan_secrets", ROOT / "tools" / "scan_secrets.py")
 scan_secrets = sys.modules.setdefault("scan_secrets", importlib.util.module_from_spec(_spec))
@@ -85,10 +87,27 @@ def test_the_repository_holds_no_credentials():
 
 
 @pytest.mark.parametrize(
+    "notebook",
+    [
+        pytest.param(p, id=p.name, marks=pytest.mark.notebook(p))
+        for p in notebook_parts.suite_notebooks(ROOT / "notebooks")
+    ],
+)
+def test_the_test_executions_print_no_credentials(notebook, executed_notebook, tmp_path):
+    """Each notebook's execution in this session, scanned in its group as soon as it has run."""
+    executed = executed_notebook(notebook)
+    copy = tmp_path / notebook.name
+    nbformat.write(executed.nb, copy)
+    assert any(cell.get("outputs") for cell in executed.nb.cells), "an executed notebook"
+    assert scan_secrets.scan_files([copy], root=tmp_path) == []
+
+
+@pytest.mark.parametrize(
     "notebook", scan_secrets.executed_notebooks() or [None], ids=lambda p: p.name if p else "none-in-build"
 )
 def test_executed_notebooks_print_no_credentials(notebook):
-    """Notebooks `make test` or `make run` executed into build/ (the load test scans the ones it executes too)."""
+    """Notebooks `make run` executed into build/ (`make test-site` alone; `make test` scans its own
+    executions above, and the load test the ones it executes)."""
     if notebook is None:
         assert not list((ROOT / "build").glob("*.ipynb"))
         return

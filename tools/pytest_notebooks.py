@@ -14,9 +14,10 @@
   test is grouped with its module, so that a module-scoped fixture (an archive with faults, a load
   run) is set up by one worker, once.
 * A test marked ``@pytest.mark.notebook(path)`` joins that notebook's group, after its science
-  tests.  The ``recorded_execution`` fixture hands such a test the session's execution of the
-  notebook together with the cassette it was recorded into: the kernel of a notebook that a marked
-  test asks about talks to a recorder in front of the session's archive
+  tests.  The ``executed_notebook`` fixture hands it the session's execution of the notebook (its
+  outputs; the kernel may be stopped), and ``recorded_execution`` that execution together with the
+  cassette it was recorded into: the kernel of a notebook that a test using ``recorded_execution``
+  asks about talks to a recorder in front of the session's archive
   (``notebook_recording.Recording``), so that the replay round trip replays the test execution
   instead of running the notebook once more to record it.
 * ``--notebook-output DIR`` writes each executed notebook, its HTML and its time there (what
@@ -106,8 +107,8 @@ class Executions:
         path = path.resolve()
         if path not in self.to_record:
             raise RuntimeError(
-                f"{path.name} is not recorded in this session: mark the test with "
-                "@pytest.mark.notebook(path) so that its execution is recorded."
+                f"{path.name} is not recorded in this session: only a test that uses the "
+                "recorded_execution fixture (and is marked @pytest.mark.notebook(path)) gets it recorded."
             )
         executed = self.get(path)
         self.release(path)
@@ -288,7 +289,11 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         for nb, members in groups.items()
         if any(not isinstance(m, NotebookCell) and _marked_notebook(m) is None for m in members)
     }
-    executions.to_record = {nb for nb, members in groups.items() if any(_marked_notebook(m) for m in members)}
+    executions.to_record = {
+        nb
+        for nb, members in groups.items()
+        if any("recorded_execution" in getattr(m, "fixturenames", ()) for m in members)
+    }
     for item in items:
         if notebook_of[item] is None and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(name=item.nodeid.split("::", 1)[0]))
@@ -338,3 +343,11 @@ def recorded_execution(pytestconfig):
     were recorded into.  Only for tests marked ``@pytest.mark.notebook(path)``; a notebook that
     stopped at a cell raises ``NotebookFailed``."""
     return pytestconfig.stash[_EXECUTIONS].recorded
+
+
+@pytest.fixture(scope="session")
+def executed_notebook(pytestconfig):
+    """A function ``executed_notebook(path) -> ExecutedNotebook``: the session's execution of a
+    suite notebook, for its outputs (executing it on first use).  For tests marked
+    ``@pytest.mark.notebook(path)``, which run after the notebook's science tests."""
+    return pytestconfig.stash[_EXECUTIONS].get
