@@ -12,11 +12,14 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -165,6 +168,18 @@ def _stop_kernel(client: NotebookClient) -> None:
         run_sync(client.km.shutdown_kernel)(now=True)  # nbclient's manager is asynchronous
 
 
+def _kernel_manager() -> AsyncKernelManager:
+    """A manager whose kernel talks over Unix sockets (ZeroMQ's ``ipc`` transport), not TCP.
+
+    With TCP, jupyter_client picks five free ports and lets them go before the kernel binds them; a
+    server starting meanwhile (the archive's, a recorder's) can take one, and the kernel dies with
+    "Address already in use".  Socket files named after this execution cannot be taken.
+    """
+    # A short path: a Unix socket's name has room for about 100 bytes (the files go at shutdown).
+    prefix = Path(tempfile.gettempdir()) / f"nbexec-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    return AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(prefix))
+
+
 def log_execution(path: Path, purpose: str, seconds: float) -> None:
     """Append one line about an execution to ``$NOTEBOOK_EXECUTION_LOG`` (when it is set)."""
     log = os.environ.get(LOG_ENV)
@@ -212,7 +227,11 @@ def execute(
     """
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        km=_kernel_manager(),
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
     error = None
