@@ -329,10 +329,16 @@ TIC_91369561 = Target(
 
 
 #: The star of the ExoMAST and TESScut tutorials (seeds/001): its sector-1 DV light curve has a
-#: strange feature near BTJD 1334.5, which the full-frame images explain.  The TIC and its sector-1
-#: TCE are the seed tutorial's; no public record of its position was found, so the position is the
-#: archive's stand-in, chosen where tess-point puts camera 1, CCD 2 of sector 1 (pixel 1700,
-#: 1700), as the tutorial says.  Photometry and the planet-like TCE are simulated.
+#: strange feature near BTJD 1334.5, which the full-frame images explain.  Its real record has been
+#: found (2026-12-04) but is not yet applied, so the values below are still the archive's stand-ins
+#: (tests/fidelity/test_real_targets.py keeps it unresolved, with the real facts in a strict xfail):
+#: sector-1 target list all_targets_S001_v1 (tzdwi/TESS-Gaia@a50aba22): "214568914,1,2,15.34,
+#: 340.8004,-36.3439" (camera 1, CCD 2, Tmag, RA, Dec; tess-point puts it at column 1892.6, row 616.7,
+#: and again in sectors 28, 68, 95, 96 and 106); SPOC's sector-1 TCE table (2018-12-11,
+#: emilygilbert/TESS_sandbox@8b10629c), tceid 00214568914-01: Teff 31000 K, log g 5.6, radius
+#: 0.18 Rsun, period 11.6186 d, epoch BTJD 1334.45, depth 24447.6 ppm, duration 12.5986 h, two
+#: expected transits: the TCE is the event at BTJD 1334.45 itself.  Applying it changes the star's
+#: brightness by 4.4 magnitudes and the TCE the notebooks describe (02 and 03 must be rewritten).
 TIC_214568914 = Target(
     key="tic_214568914",
     canonical_name="TIC 214568914",
