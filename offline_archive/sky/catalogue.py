@@ -58,7 +58,7 @@ TESS_PIXEL: dict[tuple[str, int], tuple[int, int, float, float]] = {
     ("tic_25132999", 3): (4, 2, 1443.0, 853.8),
     ("tic_25132999", 4): (4, 2, 1852.2, 1667.1),
     ("tic_25132999", 5): (4, 3, 297.2, 1634.3),
-    ("tic_214568914", 1): (1, 2, 1700.0, 1700.0),
+    ("tic_214568914", 1): (1, 2, 1892.6, 616.7),
     ("tic_91369561", 1): (1, 1, 117.9, 1054.9),
     # HAT-P-7's sectors with 2-minute light curves: the cameras and CCDs agree with the CAMERA and
     # CCD cards of its real files (HAT_P_7_CCD); tess-point also finds sectors 74, 75, 81, 82 and

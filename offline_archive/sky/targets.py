@@ -29,6 +29,9 @@ class Planet:
     epoch_btjd: float
     depth_ppm: float
     duration_hours: float
+    #: Whether the star's light really dims with this signal.  False for a TCE that something else
+    #: set off (a body crossing the pixels): the pipeline's fit is kept, and no transit is drawn.
+    transits_drawn: bool = True
 
 
 @dataclass(frozen=True)
@@ -328,29 +331,31 @@ TIC_91369561 = Target(
 )
 
 
-#: The star of the ExoMAST and TESScut tutorials (seeds/001): its sector-1 DV light curve has a
-#: strange feature near BTJD 1334.5, which the full-frame images explain.  Its real record has been
-#: found (2026-12-04) but is not yet applied, so the values below are still the archive's stand-ins
-#: (tests/fidelity/test_real_targets.py keeps it unresolved, with the real facts in a strict xfail):
-#: sector-1 target list all_targets_S001_v1 (tzdwi/TESS-Gaia@a50aba22): "214568914,1,2,15.34,
-#: 340.8004,-36.3439" (camera 1, CCD 2, Tmag, RA, Dec; tess-point puts it at column 1892.6, row 616.7,
-#: and again in sectors 28, 68, 95, 96 and 106); SPOC's sector-1 TCE table (2018-12-11,
-#: emilygilbert/TESS_sandbox@8b10629c), tceid 00214568914-01: Teff 31000 K, log g 5.6, radius
-#: 0.18 Rsun, period 11.6186 d, epoch BTJD 1334.45, depth 24447.6 ppm, duration 12.5986 h, two
-#: expected transits: the TCE is the event at BTJD 1334.45 itself.  Applying it changes the star's
-#: brightness by 4.4 magnitudes and the TCE the notebooks describe (02 and 03 must be rewritten).
+#: The star of the ExoMAST and TESScut tutorials (seeds/001), a hot compact star whose sector-1 TCE
+#: is a single event at BTJD 1334.45, which the full-frame images explain.  Position and Tmag: its
+#: row of the TESS Science Office's sector-1 2-minute target list all_targets_S001_v1 (tess.mit.edu,
+#: created 2018-08-16; copy read 2026-12-04 at tzdwi/TESS-Gaia@a50aba22, all_targets_S001_v1.csv:
+#: "214568914,1,2,15.34,340.8004,-36.3439", camera 1, CCD 2; tess-point 0.9.5.post1 puts it at
+#: column 1892.6, row 616.7, and covers it again in sectors 28, 68, 95, 96 and 106, which the
+#: archive does not hold).  Teff, radius and the TCE: its row of SPOC's sector-1 TCE table
+#: tess2018206190142-s0001-s0001_dvr-tcestats.csv (MAST, created 2018-12-11; copy read 2026-12-04
+#: at emilygilbert/TESS_sandbox@8b10629c), tceid 00214568914-01 (log g 5.6; two expected
+#: transits).  The TCE's epoch is the event itself and its second expected transit (1346.07) shows
+#: nothing, so the archive draws no transit (transits_drawn=False): the event in its photometry is
+#: the simulated asteroid of FLYBYS.
 TIC_214568914 = Target(
     key="tic_214568914",
     canonical_name="TIC 214568914",
     aliases=("TIC214568914",),
-    ra=336.36500,
-    dec=-31.40100,
+    ra=340.8004,  # RA of the sector-1 target list (J2000, degrees)
+    dec=-36.3439,  # Dec of the sector-1 target list
     object_type="*",
     tic=214568914,
-    tmag=10.93,
-    teff=5790.0,
-    radius_rsun=1.06,
-    planets=(Planet("TIC 214568914.01", 4.92741, 1327.2610, 2300.0, 2.85),),
+    tmag=15.34,  # Tmag of the sector-1 target list
+    teff=31000.0,  # starTeffKelvin of the sector-1 TCE table
+    radius_rsun=0.18,  # starRadiusSolarRadii of the sector-1 TCE table
+    # The sector-1 TCE: orbitalPeriodDays, transitEpochBtjd, transitDepthPpm, transitDurationHours.
+    planets=(Planet("TCE 00214568914-01", 11.6186, 1334.45, 24447.6, 12.5986, transits_drawn=False),),
 )
 
 
@@ -414,16 +419,21 @@ TARGETS: tuple[Target, ...] = (
 )
 
 #: Bodies that cross a target's pixels.  Near opposition, main-belt asteroids drift westward
-#: along the ecliptic; this one passes 4 arcsec from TIC 214568914 in sector 1.
+#: along the ecliptic; this one passes 4 arcsec from TIC 214568914 in sector 1.  It is the archive's
+#: simulation: no record here names a body that crossed the star.  The real fact is the sector-1
+#: TCE's single event at BTJD 1334.45 (see TIC_214568914); the archive explains it with an asteroid
+#: whose closest approach is the TCE's epoch, bright enough (Tmag 14.8, a main-belt asteroid some
+#: tens of kilometres across near opposition) for its dips and hump to stand out of a Tmag 15.3
+#: star's noise cadence by cadence.
 FLYBYS: tuple[Flyby, ...] = (
     Flyby(
         description="a main-belt asteroid",
         target="tic_214568914",
-        closest_btjd=1334.523,
+        closest_btjd=1334.45,  # the epoch of TCE 00214568914-01
         miss_arcsec=4.0,
         rate_deg_per_day=0.36,  # a third of a degree a day, as main-belt asteroids near opposition
         direction_deg=228.0,
-        tmag=12.6,
+        tmag=14.8,
     ),
 )
 

@@ -12,9 +12,9 @@ Sources (read 2026-12-03):
 * TIC 25132999 (notebook 01, seeds/002): the TESS Science Office's 2-minute target lists and SPOC's
   TCE tables of sectors 1 to 5 and of the multi-sector runs 1-2 and 1-3 (the facts below).
 
-One target of the seed tutorials stays the archive's stand-in (see offline_archive.sky.targets):
-TIC 214568914 (seeds/001).  Its real record is found (TIC_214568914_FACTS) but not yet applied; a
-strict xfail keeps the difference visible until the sky and notebooks 02 and 03 follow it.
+* TIC 214568914 (notebooks 02 and 03, seeds/001): the sector-1 target list and SPOC's sector-1 TCE
+  table (TIC_214568914_FACTS, read 2026-12-04).  The asteroid that explains its event is the
+  archive's simulation (offline_archive.sky.targets.FLYBYS).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from recorded import Fact
 
@@ -44,7 +45,7 @@ FIELDS = (
 ).split()
 
 #: Targets whose properties no public record here confirms (see the module's docstring).
-UNRESOLVED = {"tic_214568914"}
+UNRESOLVED: set[str] = set()
 
 #: The TESS Science Office's 2-minute target list of sector 1 (columns TICID, Camera, CCD, Tmag, RA, Dec).
 TARGET_LIST_S1 = "tess.mit.edu all_targets_S001_v1 (created 2018-08-16), copy at tzdwi/TESS-Gaia@a50aba22 all_targets_S001_v1.csv"
@@ -192,13 +193,34 @@ TIC_214568914_FACTS = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="TIC 214568914's real record is found but not yet applied (issue 13, item 3)"
-)
 def test_notebook_02s_star_is_the_real_one() -> None:
     star = targets.TIC_214568914
     assert (star.ra, star.dec, star.tmag) == (340.8004, -36.3439, 15.34), TIC_214568914_FACTS[0]
+    assert catalogue.TESS_CCD[(star.key, 1)] == (1, 2), TIC_214568914_FACTS[0]
+    assert (star.teff, star.radius_rsun) == (31000.0, 0.18), TIC_214568914_FACTS[1]
     (tce,) = star.planets
-    assert (tce.period_days, tce.epoch_btjd, tce.depth_ppm) == (11.6186, 1334.45, 24447.6), (
-        TIC_214568914_FACTS[1]
-    )
+    assert (tce.period_days, tce.epoch_btjd, tce.depth_ppm, tce.duration_hours) == (
+        11.6186,
+        1334.45,
+        24447.6,
+        12.5986,
+    ), TIC_214568914_FACTS[1]
+
+
+def test_notebook_02s_tce_is_the_single_event() -> None:
+    """The TCE's epoch is the one event; its second expected transit, one period later, shows nothing."""
+    from offline_archive.generate import tess
+
+    star = targets.TIC_214568914
+    (tce,) = star.planets
+    (flyby,) = targets.flybys_of(star.key)
+    assert flyby.closest_btjd == tce.epoch_btjd, TIC_214568914_FACTS[1]
+    sector = targets.SECTORS[1]
+    second = tce.epoch_btjd + tce.period_days
+    assert sector.orbits[1][0] < second < sector.end_btjd, "2 expected transits in sector 1"
+    times = targets.cadence_times(sector, 120)
+    model = tess.transit_model(star, times) + tess.flyby_light(star, sector, times, 120)
+    near_second = np.abs(times - second) < tce.duration_hours / 48
+    near_first = np.abs(times - tce.epoch_btjd) < tce.duration_hours / 48
+    assert near_second.any() and np.all(model[near_second] == 1.0)
+    assert np.ptp(model[near_first]) > 0.1
