@@ -422,9 +422,9 @@ TARGETS: tuple[Target, ...] = (
 #: along the ecliptic; this one passes 4 arcsec from TIC 214568914 in sector 1.  It is the archive's
 #: simulation: no record here names a body that crossed the star.  The real fact is the sector-1
 #: TCE's single event at BTJD 1334.45 (see TIC_214568914); the archive explains it with an asteroid
-#: whose closest approach is the TCE's epoch, bright enough (Tmag 14.8, a main-belt asteroid some
+#: whose closest approach is the TCE's epoch, bright enough (Tmag 14.4, a main-belt asteroid some
 #: tens of kilometres across near opposition) for its dips and hump to stand out of a Tmag 15.3
-#: star's noise cadence by cadence.
+#: star's noise in 10-minute averages (notebook 02).
 FLYBYS: tuple[Flyby, ...] = (
     Flyby(
         description="a main-belt asteroid",
@@ -433,7 +433,7 @@ FLYBYS: tuple[Flyby, ...] = (
         miss_arcsec=4.0,
         rate_deg_per_day=0.36,  # a third of a degree a day, as main-belt asteroids near opposition
         direction_deg=228.0,
-        tmag=14.8,
+        tmag=14.4,
     ),
 )
 
