@@ -154,6 +154,7 @@ def test_the_fit_predicts_two_dips_in_sector_1(notebook, dv_file):
     assert predicted == pytest.approx([planet.epoch_btjd, planet.epoch_btjd + planet.period_days])
     sector = SECTORS[1]
     assert all(sector.start_btjd < t < sector.end_btjd for t in predicted)
+    assert 27.5 < sector.end_btjd - sector.start_btjd < 28.5  # "sector 1 lasted about 28 days"
     assert planet.depth_ppm / 1e4 > 1 and 10 < planet.duration_hours < 14  # "a few per cent, half a day"
     phase = dv_file["PHASE"]
     assert np.nanmin(phase) == pytest.approx(-planet.period_days / 4, abs=0.01)  # the caption's -2.9
