@@ -48,7 +48,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FRAME_COUNTS = (48, 480)
 SOURCE_MEMORY_FRAMES = (48, 96)
-FIRST_FRAME = 418  # BTJD 1334.0, where the tutorial's movie starts
+FIRST_FRAME = 414  # BTJD 1333.95, where the tutorial's movie starts (the day centred on the event)
 #: The source's approach is stopped once it has taken this many times as long as ours for the
 #: same frames (at least SOURCE_CAP_MIN_S): the speedup is then at least this factor.
 SOURCE_CAP_FACTOR = 6.0

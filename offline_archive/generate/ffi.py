@@ -38,7 +38,7 @@ from .scene import flyby_images, render
 __all__ = ["FfiFrames", "ffi_filename", "field_stars", "simulate_frames", "window_header", "write_cube"]
 
 #: Read noise per 2-s read (electrons) and the SIP distortion of the simulated optics.
-READ_NOISE_E = 10.0
+READ_NOISE_E = tess.READ_NOISE_E
 SIP = {
     "A_ORDER": 2,
     "A_2_0": 1.9e-6,

@@ -64,6 +64,7 @@ INT_TIME_S = 1.98
 DEADC = 0.792
 GAIN = 5.22
 SKY_E_PER_S = 55.0  # background per pixel
+READ_NOISE_E = 10.0  # read noise per 2-s read (electrons)
 TDB_MINUS_UTC_S = 69.184  # 32.184 s + 37 leap seconds (valid since 2017)
 FILE_DATE_LAG_DAYS = 30.0  # files are dated this long after the end of their (last) sector
 
@@ -261,15 +262,20 @@ SYSTEMATIC_PPM_PER_HOUR = 60.0
 
 
 def noise_ppm(target: Target, cadence_s: float) -> float:
-    """White noise (ppm) per cadence: the star's photon noise and the systematic floor, in quadrature.
+    """White noise (ppm) per cadence: photon, sky and read noise in the optimal aperture, and the systematic floor.
 
-    This is the TESS noise model's level for the star's magnitude and the cadence (within some
-    tens of per cent: it leaves out the sky and read noise, small for the stars the archive holds);
-    tests/fidelity/test_noise.py compares the archive's photometry with the published model.
+    The star's photons, the sky's in the optimal aperture's pixels (:data:`SKY_E_PER_S` each) and
+    the read noise of every 2-s read of those pixels (:data:`READ_NOISE_E`) add in quadrature, and
+    the systematic floor on top: the TESS noise model's level for the star's magnitude and the
+    cadence (within some tens of per cent); tests/fidelity/test_noise.py compares the archive's
+    photometry with the published model.  Sky and read noise matter for faint stars only.
     """
     if target.noise_ppm_2min is not None:  # a star whose real light curves give their scatter
         return target.noise_ppm_2min * math.sqrt(120.0 / cadence_s)
-    photon = 1e6 / math.sqrt(star_flux(target) * cadence_s)
+    star = star_flux(target) * cadence_s
+    pixels = math.pi * _optimal_radius(target) ** 2
+    variance = star + pixels * (SKY_E_PER_S * cadence_s + cadence_s / FRAME_TIME_S * READ_NOISE_E**2)
+    photon = 1e6 * math.sqrt(variance) / star
     floor = SYSTEMATIC_PPM_PER_HOUR * math.sqrt(3600.0 / cadence_s)
     return math.hypot(photon, floor)
 
@@ -288,10 +294,11 @@ def transit_dip(planet: Planet, times: np.ndarray) -> np.ndarray:
 
 
 def transit_model(target: Target, times: np.ndarray) -> np.ndarray:
-    """Relative flux (1 out of transit) with the transits of every planet of the target."""
+    """Relative flux (1 out of transit) with the transits of every planet of the target (those drawn)."""
     model = np.ones(times.size)
     for planet in target.planets:
-        model -= transit_dip(planet, times)
+        if planet.transits_drawn:
+            model -= transit_dip(planet, times)
     return model
 
 

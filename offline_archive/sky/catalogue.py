@@ -50,12 +50,15 @@ TESS_PIXEL: dict[tuple[str, int], tuple[int, int, float, float]] = {
     ("pi_men", 13): (3, 3, 1837.6, 357.9),
     ("pi_men", 27): (3, 3, 1245.4, 204.6),
     ("pi_men", 28): (4, 2, 1776.1, 399.6),
-    ("tic_25132999", 1): (4, 1, 666.2, 857.8),
-    ("tic_25132999", 2): (4, 1, 1406.2, 311.0),
-    ("tic_25132999", 3): (4, 2, 151.3, 170.4),
-    ("tic_25132999", 4): (4, 2, 1022.7, 463.9),
-    ("tic_25132999", 5): (4, 2, 1656.9, 1122.3),
-    ("tic_214568914", 1): (1, 2, 1700.0, 1700.0),
+    # TIC 25132999's cameras and CCDs agree with the TESS Science Office's 2-minute target lists of
+    # sectors 1 to 13 (all_targets_S0NN_v1, tzdwi/TESS-Gaia@a50aba22): 4-1, then 4-2 in sectors 2-4,
+    # 4-3 in 5-7, 4-4 in 8-11 and 4-1 in 12, 13 and 27.  The archive holds sectors 1 to 5.
+    ("tic_25132999", 1): (4, 1, 1965.8, 189.7),
+    ("tic_25132999", 2): (4, 2, 703.2, 321.3),
+    ("tic_25132999", 3): (4, 2, 1443.0, 853.8),
+    ("tic_25132999", 4): (4, 2, 1852.2, 1667.1),
+    ("tic_25132999", 5): (4, 3, 297.2, 1634.3),
+    ("tic_214568914", 1): (1, 2, 1892.6, 616.7),
     ("tic_91369561", 1): (1, 1, 117.9, 1054.9),
     # HAT-P-7's sectors with 2-minute light curves: the cameras and CCDs agree with the CAMERA and
     # CCD cards of its real files (HAT_P_7_CCD); tess-point also finds sectors 74, 75, 81, 82 and
@@ -82,6 +85,22 @@ FFI_CCD_CENTRE: dict[tuple[int, int, int], tuple[float, float]] = {
     (41, 2, 3): (285.6685, 44.0993),
     (54, 3, 3): (293.1625, 51.7303),
     (55, 3, 4): (287.0685, 49.8337),
+}
+#: Half-width (degrees) of the square, in the plane tangent to the sky at FFI_CCD_CENTRE, that holds
+#: the four corners of that CCD's science pixels (columns 45-2092, rows 1-2048), as tess-point
+#: 0.9.5.post1 (tess_stars2px_reverse_function_entry) places them (2026-12-04): the FFI observation's
+#: footprint.  A CCD is a rotated 12-degree square, so the half-width is more than 6 degrees; TIC
+#: 25132999 lies 6.8 degrees south of the centre of sector 1's camera 4, CCD 1, near its edge.
+FFI_CCD_HALF_WIDTH_DEG: dict[tuple[int, int, int], float] = {
+    (1, 4, 2): 8.40,
+    (27, 3, 3): 8.39,
+    (1, 4, 1): 7.87,
+    (14, 2, 4): 7.23,
+    (15, 2, 3): 8.37,
+    (40, 2, 4): 6.25,
+    (41, 2, 3): 8.09,
+    (54, 3, 3): 6.93,
+    (55, 3, 4): 8.37,
 }
 #: Camera and CCD of each target in each sector (from :data:`TESS_PIXEL`).
 TESS_CCD: dict[tuple[str, int], tuple[int, int]] = {key: value[:2] for key, value in TESS_PIXEL.items()}
@@ -245,7 +264,8 @@ def _tess_dv_multisector(
 
 def _tess_ffi(target: Target, sector: Sector, obsid: int) -> Observation:
     camera, ccd = TESS_CCD[(target.key, sector.number)]
-    # The CCD's centre lies a few degrees from the target: the footprint (12 deg square) covers it.
+    # The CCD's centre lies a few degrees from the target: the footprint (the square around the CCD's
+    # corners, FFI_CCD_HALF_WIDTH_DEG) covers it.
     ra, dec = FFI_CCD_CENTRE[(sector.number, camera, ccd)]
     exptime = FFI_EXPTIME_S[FFI_CADENCE_S if sector.number <= 26 else 600]
     # calib_level 3 and proposal_id "N/A", as MAST lists FFI observations (tests/fidelity/test_caom.py).
@@ -261,7 +281,7 @@ def _tess_ffi(target: Target, sector: Sector, obsid: int) -> Observation:
         t_min=round(btjd_to_mjd(sector.start_btjd), 6),
         t_max=round(btjd_to_mjd(sector.end_btjd), 6),
         t_exptime=exptime,
-        footprint_deg=6.0,
+        footprint_deg=FFI_CCD_HALF_WIDTH_DEG[(sector.number, camera, ccd)],
         sequence_number=sector.number,
         products=(),
         data_url_index=None,
@@ -412,20 +432,26 @@ def observations() -> tuple[Observation, ...]:
         _tess_dv_multisector(PI_MEN, 1, 13, "tess2019201090000", 253, new_id("TESS"), SECTORS[13].end_btjd)
     )
 
-    # --- TIC 25132999: sectors 1-5, single-sector TCEs in 1 and 3, an old s1-s3 run and the s1-s13 run.
+    # --- TIC 25132999: 2-minute data in sectors 1-5 (it stayed a 2-minute target through sector 13
+    # and again in 27: the target lists; those sectors are not held).  Single-sector TCEs in sectors
+    # 1, 2 and 4 and none in 3 and 5, as SPOC's TCE tables of those sectors list them (MAST, created
+    # 2018-12-11 to 2019-02-27; copies at emilygilbert/TESS_sandbox@8b10629c, read 2026-12-04).
+    # Multi-sector runs: sectors 1-2 and 1-3, whose TCE tables (created 2019-02-13 and 2019-02-12,
+    # same copies) list it; the 1-3 run supersedes the 1-2 one.  Their files start with sector 1's
+    # stamp, as multi-sector DV files do (tess2018206190142-s0001-s0003-0000000100100827-00129_dvt.fits,
+    # WASP-18's, named in a public script that read it from MAST on 2023-05-31): 129 is the run of
+    # sectors 1-3.  The run number of sectors 1-2 was not found in a recorded source: 128 is the
+    # archive's own.  Later multi-sector runs (1-6, 1-9, 1-13 and after) exist on MAST, but no record
+    # here says whether they found a TCE on this star, so the archive holds none of them.
     for s in (1, 2, 3, 4, 5):
-        obs.append(_tess_timeseries(TIC_25132999, SECTORS[s], 120, new_id("TESS"), tce=s in (1, 3)))
+        obs.append(_tess_timeseries(TIC_25132999, SECTORS[s], 120, new_id("TESS"), tce=s in (1, 2, 4)))
     obs.append(_tess_ffi(TIC_25132999, SECTORS[1], new_id("TESS")))
-    obs.append(
-        _tess_dv_multisector(
-            TIC_25132999, 1, 3, "tess2018349182737", 192, new_id("TESS"), SECTORS[3].end_btjd
+    for last, run in ((2, 128), (3, 129)):
+        obs.append(
+            _tess_dv_multisector(
+                TIC_25132999, 1, last, SECTORS[1].dv_stamp, run, new_id("TESS"), SECTORS[last].end_btjd
+            )
         )
-    )
-    obs.append(
-        _tess_dv_multisector(
-            TIC_25132999, 1, 13, "tess2019201090000", 253, new_id("TESS"), SECTORS[5].end_btjd
-        )
-    )
 
     # --- TIC 214568914: sector 1 2-minute data with a TCE, and the full-frame images around it.
     obs.append(_tess_timeseries(TIC_214568914, SECTORS[1], 120, new_id("TESS"), tce=True))

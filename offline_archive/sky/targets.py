@@ -29,6 +29,9 @@ class Planet:
     epoch_btjd: float
     depth_ppm: float
     duration_hours: float
+    #: Whether the star's light really dims with this signal.  False for a TCE that something else
+    #: set off (a body crossing the pixels): the pipeline's fit is kept, and no transit is drawn.
+    transits_drawn: bool = True
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,10 @@ class Sector:
 #: the cloud-fits docs and MAST's AWS examples): 30-minute exposures wholly inside the orbits give
 #: the 1282 calibrated FFIs per CCD that MAST lists (seeds/004).  lc_stamp and the SPOC runs are
 #: those of the real file names (e.g. tess2018319095959-s0005-...-0125-s, tess2019112060037-s0011-...-0143-s
-#: in golmschenk/ramjet's tests).
+#: in golmschenk/ramjet's tests).  The DV stamps of sectors 1 to 5 are those of the sectors' SPOC
+#: TCE tables on MAST's bulk-download page, as orionlee/tess_dv_fast@1ed0fde5 (2026-07-13)
+#: src/python/tess_dv_fast/tess_dv_fast_spec.py lists them (tess2018206190142-s0001-s0001,
+#: ...235142541-s0002, ...263124740-s0003, ...292093539-s0004, ...319112538-s0005).
 SECTORS: dict[int, Sector] = {
     s.number: s
     for s in (
@@ -168,8 +174,8 @@ SECTORS: dict[int, Sector] = {
         ),
         Sector(2, 1354.1015, 1381.5147, (1367.1536, 1368.5946), "tess2018234235059", "tess2018235142541"),
         Sector(3, 1385.943, 1406.293, (1395.4418, 1396.6605), "tess2018263035959", "tess2018263124740"),
-        Sector(4, 1410.9001, 1436.8515, (1423.5112, 1424.5494), "tess2018292075959", "tess2018294095710"),
-        Sector(5, 1437.9765, 1464.2890, (1450.1987, 1451.5494), "tess2018319095959", "tess2018322093013"),
+        Sector(4, 1410.9001, 1436.8515, (1423.5112, 1424.5494), "tess2018292075959", "tess2018292093539"),
+        Sector(5, 1437.9765, 1464.2890, (1450.1987, 1451.5494), "tess2018319095959", "tess2018319112538"),
         Sector(8, 1517.3411, 1542.0008, (1529.0668, 1535.00), "tess2019032160000", "tess2019033200935"),
         Sector(11, 1596.7716, 1623.8932, (1609.6952, 1610.7751), "tess2019112060037", ""),  # no DV run here
         Sector(12, 1624.9487, 1652.8932, (1638.9973, 1640.0321), "tess2019140104343", "tess2019142103536"),
@@ -277,23 +283,28 @@ TRAPPIST_1 = Target(
     tmag=14.0,  # TIC 8 Tmag (rounded); kept from the first release
 )
 
-#: The TESS target of the "querying MAST step by step" tutorial (seeds/002).  Real SPOC light
-#: curves of this TIC exist (tess2018319095959-s0005-0000000025132999-0125-s and
-#: tess2019112060037-s0011-0000000025132999-0143-s, golmschenk/ramjet's tests, read 2026-12-03),
-#: but no public record of its position, magnitude or signals was found: position, photometry
-#: and the TCE below are the archive's own stand-ins (tests/fidelity lists this as unresolved).
+#: The TESS target of the "querying MAST step by step" tutorial (seeds/002), a K dwarf near the
+#: southern continuous viewing zone.  Position and Tmag: its row of the TESS Science Office's
+#: 2-minute target list of sector 1, all_targets_S001_v1 (tess.mit.edu, created 2018-08-16; copy
+#: read 2026-12-04 at tzdwi/TESS-Gaia@a50aba22, all_targets_S001_v1.csv: "25132999,4,1,10.77,
+#: 62.0296,-71.4497"); the lists of sectors 2-13 give the same position and Tmag, that of sector 27
+#: (TIC 8) 10.81.  Teff and radius, and the TCE: its row of SPOC's sector-1 TCE table
+#: tess2018206190142-s0001-s0001_dvr-tcestats.csv (MAST, created 2018-12-11; copy read 2026-12-04
+#: at emilygilbert/TESS_sandbox@8b10629c), tceid 00025132999-01.  No TOI: ExoFOP lists no TOI or
+#: CTOI for it (golmschenk/ramjet's tests, read 2026-12-03).
 TIC_25132999 = Target(
     key="tic_25132999",
     canonical_name="TIC 25132999",
     aliases=("TIC25132999",),
-    ra=64.87512,
-    dec=-63.15218,
+    ra=62.0296,  # RA of the sector-1 target list (J2000, degrees)
+    dec=-71.4497,  # Dec of the sector-1 target list
     object_type="*",
     tic=25132999,
-    tmag=10.82,
-    teff=5522.0,
-    radius_rsun=0.93,
-    planets=(Planet("TIC 25132999.01", 3.41127, 1327.1870, 2600.0, 2.40),),
+    tmag=10.77,  # Tmag of the sector-1 target list
+    teff=4014.0,  # starTeffKelvin of the sector-1 TCE table
+    radius_rsun=0.646104,  # starRadiusSolarRadii of the sector-1 TCE table
+    # The sector-1 TCE: orbitalPeriodDays, transitEpochBtjd, transitDepthPpm, transitDurationHours.
+    planets=(Planet("TCE 00025132999-01", 11.9585, 1328.87, 2487.73, 6.57287),),
 )
 
 #: The eclipsing binary of notebook 05, on camera 1, CCD 1 in sector 1 (tess-point 0.9.5.post1:
@@ -320,23 +331,31 @@ TIC_91369561 = Target(
 )
 
 
-#: The star of the ExoMAST and TESScut tutorials (seeds/001): its sector-1 DV light curve has a
-#: strange feature near BTJD 1334.5, which the full-frame images explain.  The TIC and its sector-1
-#: TCE are the seed tutorial's; no public record of its position was found, so the position is the
-#: archive's stand-in, chosen where tess-point puts camera 1, CCD 2 of sector 1 (pixel 1700,
-#: 1700), as the tutorial says.  Photometry and the planet-like TCE are simulated.
+#: The star of the ExoMAST and TESScut tutorials (seeds/001), a hot compact star whose sector-1 TCE
+#: is a single event at BTJD 1334.45, which the full-frame images explain.  Position and Tmag: its
+#: row of the TESS Science Office's sector-1 2-minute target list all_targets_S001_v1 (tess.mit.edu,
+#: created 2018-08-16; copy read 2026-12-04 at tzdwi/TESS-Gaia@a50aba22, all_targets_S001_v1.csv:
+#: "214568914,1,2,15.34,340.8004,-36.3439", camera 1, CCD 2; tess-point 0.9.5.post1 puts it at
+#: column 1892.6, row 616.7, and covers it again in sectors 28, 68, 95, 96 and 106, which the
+#: archive does not hold).  Teff, radius and the TCE: its row of SPOC's sector-1 TCE table
+#: tess2018206190142-s0001-s0001_dvr-tcestats.csv (MAST, created 2018-12-11; copy read 2026-12-04
+#: at emilygilbert/TESS_sandbox@8b10629c), tceid 00214568914-01 (log g 5.6; two expected
+#: transits).  The TCE's epoch is the event itself and its second expected transit (1346.07) shows
+#: nothing, so the archive draws no transit (transits_drawn=False): the event in its photometry is
+#: the simulated asteroid of FLYBYS.
 TIC_214568914 = Target(
     key="tic_214568914",
     canonical_name="TIC 214568914",
     aliases=("TIC214568914",),
-    ra=336.36500,
-    dec=-31.40100,
+    ra=340.8004,  # RA of the sector-1 target list (J2000, degrees)
+    dec=-36.3439,  # Dec of the sector-1 target list
     object_type="*",
     tic=214568914,
-    tmag=10.93,
-    teff=5790.0,
-    radius_rsun=1.06,
-    planets=(Planet("TIC 214568914.01", 4.92741, 1327.2610, 2300.0, 2.85),),
+    tmag=15.34,  # Tmag of the sector-1 target list
+    teff=31000.0,  # starTeffKelvin of the sector-1 TCE table
+    radius_rsun=0.18,  # starRadiusSolarRadii of the sector-1 TCE table
+    # The sector-1 TCE: orbitalPeriodDays, transitEpochBtjd, transitDepthPpm, transitDurationHours.
+    planets=(Planet("TCE 00214568914-01", 11.6186, 1334.45, 24447.6, 12.5986, transits_drawn=False),),
 )
 
 
@@ -400,16 +419,21 @@ TARGETS: tuple[Target, ...] = (
 )
 
 #: Bodies that cross a target's pixels.  Near opposition, main-belt asteroids drift westward
-#: along the ecliptic; this one passes 4 arcsec from TIC 214568914 in sector 1.
+#: along the ecliptic; this one passes 4 arcsec from TIC 214568914 in sector 1.  It is the archive's
+#: simulation: no record here names a body that crossed the star.  The real fact is the sector-1
+#: TCE's single event at BTJD 1334.45 (see TIC_214568914); the archive explains it with an asteroid
+#: whose closest approach is the TCE's epoch, bright enough (Tmag 14.4, a main-belt asteroid some
+#: tens of kilometres across near opposition) for its dips and hump to stand out of a Tmag 15.3
+#: star's noise in 10-minute averages (notebook 02).
 FLYBYS: tuple[Flyby, ...] = (
     Flyby(
         description="a main-belt asteroid",
         target="tic_214568914",
-        closest_btjd=1334.523,
+        closest_btjd=1334.45,  # the epoch of TCE 00214568914-01
         miss_arcsec=4.0,
         rate_deg_per_day=0.36,  # a third of a degree a day, as main-belt asteroids near opposition
         direction_deg=228.0,
-        tmag=12.6,
+        tmag=14.4,
     ),
 )
 

@@ -9,10 +9,12 @@ Sources (read 2026-12-03):
 * Public TOI lists give TIC 229742722, notebook 05's former star, as TOI-1859.01, a 63-day planet
   candidate far from sector 1's field (issue 13): no notebook may name it as a sector-1 binary.
 
-Two targets of the seed tutorials could not be found in any public record here, and stay the
-archive's stand-ins until someone finds one (see offline_archive.sky.targets): TIC 25132999
-(seeds/002; real SPOC light curves of it exist, golmschenk/ramjet's tests name
-``tess2018319095959-s0005-0000000025132999-0125-s``) and TIC 214568914 (seeds/001).
+* TIC 25132999 (notebook 01, seeds/002): the TESS Science Office's 2-minute target lists and SPOC's
+  TCE tables of sectors 1 to 5 and of the multi-sector runs 1-2 and 1-3 (the facts below).
+
+* TIC 214568914 (notebooks 02 and 03, seeds/001): the sector-1 target list and SPOC's sector-1 TCE
+  table (TIC_214568914_FACTS, read 2026-12-04).  The asteroid that explains its event is the
+  archive's simulation (offline_archive.sky.targets.FLYBYS).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+from recorded import Fact
 
-from offline_archive.sky import catalogue_ffi, targets
+from offline_archive.sky import catalogue, catalogue_ffi, targets
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -41,7 +45,47 @@ FIELDS = (
 ).split()
 
 #: Targets whose properties no public record here confirms (see the module's docstring).
-UNRESOLVED = {"tic_25132999", "tic_214568914"}
+UNRESOLVED: set[str] = set()
+
+#: The TESS Science Office's 2-minute target list of sector 1 (columns TICID, Camera, CCD, Tmag, RA, Dec).
+TARGET_LIST_S1 = "tess.mit.edu all_targets_S001_v1 (created 2018-08-16), copy at tzdwi/TESS-Gaia@a50aba22 all_targets_S001_v1.csv"
+#: SPOC's TCE tables (MAST bulk downloads, old column layout), copies at emilygilbert/TESS_sandbox@8b10629c.
+TCE_TABLES = "emilygilbert/TESS_sandbox@8b10629c tess2018*-s000N-s000M_dvr-tcestats.csv"
+TIC_25132999_FACTS = (
+    Fact(
+        "TIC 25132999: 25132999,4,1,10.77,62.0296,-71.4497 (camera 4, CCD 1, Tmag, RA, Dec)",
+        TARGET_LIST_S1,
+        "2018-08-16",
+    ),
+    Fact(
+        "TIC 25132999 is a 2-minute target of sectors 1-13 (camera 4; CCD 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4, 1, 1) and 27",
+        "all_targets_S0NN_v1.csv, N = 1..27, same copy",
+        "2018-08-16 to 2020",
+    ),
+    Fact(
+        "sector 1 TCE 00025132999-01: Teff 4014 K, radius 0.646104 Rsun, period 11.9585 d, epoch BTJD 1328.87, "
+        "depth 2487.73 ppm, duration 6.57287 h",
+        TCE_TABLES.replace("tess2018*-s000N-s000M", "tess2018206190142-s0001-s0001"),
+        "2018-12-11",
+    ),
+    Fact(
+        "single-sector TCEs of TIC 25132999 in sectors 1, 2 (one each) and 4 (two); none in sectors 3 and 5",
+        TCE_TABLES
+        + " (s0001 2018-12-11, s0002 2018-12-11, s0003 2019-02-11, s0004 2019-02-13, s0005 2019-02-27)",
+        "2018-12-11 to 2019-02-27",
+    ),
+    Fact(
+        "multi-sector TCEs of TIC 25132999 in the runs over sectors 1-2 (two) and 1-3 (one)",
+        TCE_TABLES.replace("tess2018*-s000N-s000M", "tess2018206190142-s0001-s0002 and -s0001-s0003"),
+        "2019-02-13, 2019-02-12",
+    ),
+    Fact(
+        "DV stamps of sectors 1-5 on MAST today: tess2018206190142, tess2018235142541, tess2018263124740, "
+        "tess2018292093539, tess2018319112538; multi-sector runs start with tess2018206190142",
+        "orionlee/tess_dv_fast@1ed0fde5 src/python/tess_dv_fast/tess_dv_fast_spec.py (URLs of MAST's TCE bulk page)",
+        "2026-07-13",
+    ),
+)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +131,96 @@ def test_every_target_is_sourced_or_listed_as_unresolved() -> None:
         definition = source[start : source.index("\n)\n", start)]
         preamble = source[source.rindex("\n\n", 0, start - 200) : start]
         if target.key in UNRESOLVED:
-            assert "no public record" in preamble, f"{target.key} says that it is a stand-in"
+            assert "stand-in" in preamble, f"{target.key} says that it is a stand-in"
         else:
             position = next(line for line in definition.splitlines() if line.strip().startswith("ra="))
             assert "#" in position, f"{target.key}: its position carries its source"
+
+
+def test_notebook_01s_star_is_where_the_target_list_puts_it() -> None:
+    star = targets.TIC_25132999
+    assert (star.ra, star.dec, star.tmag) == (62.0296, -71.4497, 10.77), TIC_25132999_FACTS[0]
+    assert catalogue.TESS_CCD[(star.key, 1)] == (4, 1), TIC_25132999_FACTS[0]
+    real_ccds = {1: 1, 2: 2, 3: 2, 4: 2, 5: 3}
+    for sector, ccd in real_ccds.items():
+        assert catalogue.TESS_CCD[(star.key, sector)] == (4, ccd), TIC_25132999_FACTS[1]
+
+
+def test_notebook_01s_star_has_its_sector_1_tce() -> None:
+    star = targets.TIC_25132999
+    assert (star.teff, star.radius_rsun) == (4014.0, 0.646104), TIC_25132999_FACTS[2]
+    (tce,) = star.planets
+    assert (tce.period_days, tce.epoch_btjd, tce.depth_ppm, tce.duration_hours) == (
+        11.9585,
+        1328.87,
+        2487.73,
+        6.57287,
+    ), TIC_25132999_FACTS[2]
+
+
+def test_notebook_01s_star_has_its_real_sectors_and_dv_runs() -> None:
+    rows = [o for o in catalogue.observations() if o.target_name == "25132999"]
+    single = {o.sequence_number: o for o in rows if o.sequence_number is not None}
+    assert set(single) <= set(range(1, 14)) | {27}, TIC_25132999_FACTS[1]
+    with_tce = sorted(s for s, o in single.items() if any(p.subgroup == "DVT" for p in o.products))
+    assert with_tce == [s for s in (1, 2, 4) if s in single], TIC_25132999_FACTS[3]
+    runs = sorted(o.obs_id for o in rows if o.sequence_number is None)
+    assert runs == [f"tess2018206190142-s0001-s000{n}-0000000025132999" for n in (2, 3)], TIC_25132999_FACTS[
+        4
+    ]
+    stamps = (
+        "tess2018206190142",
+        "tess2018235142541",
+        "tess2018263124740",
+        "tess2018292093539",
+        "tess2018319112538",
+    )
+    assert tuple(targets.SECTORS[n].dv_stamp for n in range(1, 6)) == stamps, TIC_25132999_FACTS[5]
+
+
+TIC_214568914_FACTS = (
+    Fact(
+        "TIC 214568914: 214568914,1,2,15.34,340.8004,-36.3439 (camera 1, CCD 2, Tmag, RA, Dec)",
+        TARGET_LIST_S1,
+        "2018-08-16",
+    ),
+    Fact(
+        "sector 1 TCE 00214568914-01: Teff 31000 K, radius 0.18 Rsun, period 11.6186 d, epoch BTJD 1334.45, "
+        "depth 24447.6 ppm, duration 12.5986 h, 2 expected transits",
+        TCE_TABLES.replace("tess2018*-s000N-s000M", "tess2018206190142-s0001-s0001"),
+        "2018-12-11",
+    ),
+)
+
+
+def test_notebook_02s_star_is_the_real_one() -> None:
+    star = targets.TIC_214568914
+    assert (star.ra, star.dec, star.tmag) == (340.8004, -36.3439, 15.34), TIC_214568914_FACTS[0]
+    assert catalogue.TESS_CCD[(star.key, 1)] == (1, 2), TIC_214568914_FACTS[0]
+    assert (star.teff, star.radius_rsun) == (31000.0, 0.18), TIC_214568914_FACTS[1]
+    (tce,) = star.planets
+    assert (tce.period_days, tce.epoch_btjd, tce.depth_ppm, tce.duration_hours) == (
+        11.6186,
+        1334.45,
+        24447.6,
+        12.5986,
+    ), TIC_214568914_FACTS[1]
+
+
+def test_notebook_02s_tce_is_the_single_event() -> None:
+    """The TCE's epoch is the one event; its second expected transit, one period later, shows nothing."""
+    from offline_archive.generate import tess
+
+    star = targets.TIC_214568914
+    (tce,) = star.planets
+    (flyby,) = targets.flybys_of(star.key)
+    assert flyby.closest_btjd == tce.epoch_btjd, TIC_214568914_FACTS[1]
+    sector = targets.SECTORS[1]
+    second = tce.epoch_btjd + tce.period_days
+    assert sector.orbits[1][0] < second < sector.end_btjd, "2 expected transits in sector 1"
+    times = targets.cadence_times(sector, 120)
+    model = tess.transit_model(star, times) + tess.flyby_light(star, sector, times, 120)
+    near_second = np.abs(times - second) < tce.duration_hours / 48
+    near_first = np.abs(times - tce.epoch_btjd) < tce.duration_hours / 48
+    assert near_second.any() and np.all(model[near_second] == 1.0)
+    assert np.ptp(model[near_first]) > 0.1

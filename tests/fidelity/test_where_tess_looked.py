@@ -175,3 +175,20 @@ def test_every_cadence_lies_inside_an_orbit() -> None:
             for begin, end in sector.orbits:
                 inside |= (mids - half >= begin - 1e-6) & (mids + half <= end + 1e-6)
             assert inside.all(), f"sector {sector.number}, {cadence_s} s"
+
+
+def test_each_ffi_footprint_holds_its_ccd_and_its_target() -> None:
+    """The FFI rows' square footprints hold the four corners of the CCD's science pixels (tess-point)."""
+    for (sector, camera, ccd), (ra0, dec0) in catalogue.FFI_CCD_CENTRE.items():
+        reach = 0.0
+        for column, row in ((45, 1), (2092, 1), (45, 2048), (2092, 2048)):
+            ra, dec = tess_stars2px.tess_stars2px_reverse_function_entry(sector, camera, ccd, column, row)[:2]
+            x, y = targets._tangent(ra0, dec0, float(ra), float(dec))
+            reach = max(reach, abs(x), abs(y))
+        assert catalogue.FFI_CCD_HALF_WIDTH_DEG[(sector, camera, ccd)] == pytest.approx(reach, abs=0.006)
+    for obs in catalogue.observations():
+        if obs.target_name == "TESS FFI" and obs.footprint_deg > 1:
+            for (key, sector), (camera, ccd) in catalogue.TESS_CCD.items():
+                if obs.obs_id == f"tess-s{sector:04d}-{camera}-{ccd}":
+                    star = _target(key)
+                    assert obs.distance_arcsec(star.ra, star.dec) == 0.0, (obs.obs_id, key)

@@ -18,7 +18,7 @@ import pytest
 from astropy.io import fits
 
 from offline_archive.sky import catalogue
-from offline_archive.sky.targets import FLYBYS, TIC_214568914
+from offline_archive.sky.targets import FLYBYS, SECTORS, TIC_214568914
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOK = NOTEBOOKS / "02-exomast-data-validation.ipynb"
@@ -138,14 +138,67 @@ def test_the_plots_data_decodes_as_bokehjs_reads_it(notebook):
         assert len(raw) == math.prod(shape) * dtype.itemsize, name
 
 
-def test_the_event_is_found_near_btjd_1334_5(notebook):
+def test_the_star_is_described_as_hot_compact_and_faint(notebook):
+    star = notebook.evaluate("{k: star[k] for k in ('TEFF', 'RADIUS', 'TESSMAG')}")
+    assert star == {
+        "TEFF": TIC_214568914.teff,
+        "RADIUS": TIC_214568914.radius_rsun,
+        "TESSMAG": TIC_214568914.tmag,
+    }
+    assert star["TEFF"] > 20000 and star["RADIUS"] < 0.2 and star["TESSMAG"] > 15  # the text's words
+
+
+def test_the_fit_predicts_two_dips_in_sector_1(notebook, dv_file):
+    planet = TIC_214568914.planets[0]
+    predicted = notebook.evaluate("predicted")
+    assert predicted == pytest.approx([planet.epoch_btjd, planet.epoch_btjd + planet.period_days])
+    sector = SECTORS[1]
+    assert all(sector.start_btjd < t < sector.end_btjd for t in predicted)
+    assert 27.5 < sector.end_btjd - sector.start_btjd < 28.5  # "sector 1 lasted about 28 days"
+    assert planet.depth_ppm / 1e4 > 1 and 10 < planet.duration_hours < 14  # "a few per cent, half a day"
+    phase = dv_file["PHASE"]
+    assert np.nanmin(phase) == pytest.approx(-planet.period_days / 4, abs=0.01)  # the caption's -2.9
+    assert np.nanmax(phase) == pytest.approx(3 * planet.period_days / 4, abs=0.01)  # and 8.7
+
+
+def test_nothing_happens_at_the_second_predicted_dip(dv_file):
+    planet = TIC_214568914.planets[0]
+    inside = np.abs(dv_file["TIME"] - (planet.epoch_btjd + planet.period_days)) < planet.duration_hours / 48
+    flux = dv_file["LC_DETREND"][inside]
+    flux = flux[np.isfinite(flux)]
+    error = flux.std() / np.sqrt(flux.size)
+    assert flux.size > 100
+    assert abs(flux.mean()) < 3 * error  # no dip at the second predicted time
+    assert np.min(dv_file["MODEL_INIT"][inside]) == pytest.approx(-planet.depth_ppm * 1e-6, rel=1e-3)
+    assert planet.depth_ppm * 1e-6 > 10 * error  # a dip of the fitted depth would show
+    first = np.abs(dv_file["TIME"] - planet.epoch_btjd) < planet.duration_hours / 48
+    assert np.nanmean(dv_file["LC_DETREND"][first]) > 0  # "brighter than usual" at the first
+
+
+def test_the_event_is_found_at_the_tces_epoch(notebook):
     events = json.loads(notebook.evaluate("events.to_pandas().to_json(orient='records')"))
     assert [e["kind"] for e in events] == ["fainter", "brighter", "fainter"]
     bump = events[1]
+    planet = TIC_214568914.planets[0]
     assert bump["peak_time"] == pytest.approx(FLYBY.closest_btjd, abs=0.01)
-    assert bump["peak"] > 0.1
+    assert abs(bump["peak_time"] - planet.epoch_btjd) < planet.duration_hours / 48  # the TCE is this event
+    assert bump["peak"] > 1.0  # "well over twice as bright"
+    assert 1.0 < bump["hours"] < 3.0  # "a couple of hours"
+    for dip in (events[0], events[2]):
+        assert -0.3 < dip["peak"] < -0.1  # "fainter by a tenth or two"
+        assert 0.5 < dip["hours"] < 1.5  # "about an hour"
     assert all(1334.0 < e["start"] and e["end"] < 1335.0 for e in events)
     assert events[0]["end"] < bump["start"] and bump["end"] < events[2]["start"]
+    assert events[2]["end"] - events[0]["start"] < 6 / 24  # "within a few hours"
+
+
+def test_the_10_minute_points_are_less_noisy(notebook):
+    """Point-to-point scatter (median absolute successive difference) of the cadences and of the averages."""
+    cadences, averages = notebook.evaluate(
+        "[float(np.ma.median(np.abs(np.ma.diff(x)))) for x in "
+        "(np.ma.masked_invalid(lightcurve['LC_DETREND'].filled(np.nan)), binned_flux)]"
+    )
+    assert averages < cadences / 2  # "the noise drops by more than half"
 
 
 def test_the_exercise_finds_the_event_before_detrending(notebook, dv_file):
@@ -153,7 +206,7 @@ def test_the_exercise_finds_the_event_before_detrending(notebook, dv_file):
     assert notebook.evaluate("peak_init") == pytest.approx(
         float(np.nanmax(dv_file["LC_INIT"][during])), rel=1e-6
     )
-    assert notebook.evaluate("peak_init") > 0.1
+    assert notebook.evaluate("peak_init") > 0.5
 
 
 def test_the_suite_links_01_to_02_to_03_to_04():
