@@ -17,8 +17,10 @@ SITE := $(BUILD)/site
 # The site tests drive Debian's Chromium; `make chromium` installs it when it is missing.
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
-# Two test processes (pytest-xdist) that keep each notebook's items together; PARALLEL= runs one.
-PARALLEL ?= -n 2 --dist loadgroup
+# Three test processes (pytest-xdist) that keep each notebook's items together; PARALLEL= runs one.
+# Three on two cores: a process waiting on a kernel, a recorder or a browser leaves its core to the
+# others (make test on this project's 2-core machine, 2026-12-04: 355 and 367 s with three, 391 s with two).
+PARALLEL ?= -n 3 --dist loadgroup
 # The scan of the executed copies runs with the site's tests, once test-suite has written them.
 AFTER_EXECUTION := --deselect tests/test_secrets.py::test_executed_notebooks_print_no_credentials
 # Every notebook execution of `make test` appends a line here (tools/notebook_execution.py).
@@ -82,7 +84,7 @@ workshop: install
 	$(BIN)/python tools/make_workshop.py --output $(BUILD)/workshop $(NOTEBOOKS)
 
 # One execution of each notebook serves every check (issue 16): the test session executes each
-# notebook once, in two processes (pytest-xdist); its cells are the verdicts, its kernel answers the
+# notebook once, in three processes (pytest-xdist); its cells are the verdicts, its kernel answers the
 # science tests, and its executed copies are what the site is built from and the credential scan
 # reads.  The last line says how long the gate took and which kernels it started.
 test: archive

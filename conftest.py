@@ -6,7 +6,7 @@ needed and the archive is started, as a subprocess on 127.0.0.1, *before* any te
 every kernel a test starts inherits an environment that points at it.  The archive is stopped
 when the session ends.
 
-With pytest-xdist (``-n 2``, as ``make test`` runs), the controller starts the archive once, at
+With pytest-xdist (``-n 3``, as ``make test`` runs), the controller starts the archive once, at
 configuration time, before it starts its workers; the workers inherit its environment and share it
 (``OFFLINE_ARCHIVE_SESSION`` names the environment file of the archive they share).
 

@@ -248,17 +248,22 @@ PI_MEN = Target(
     key="pi_men",
     canonical_name="* pi. Men",
     aliases=("Pi Mensae", "pi Men", "HD 39091", "HIP 26394", "HR 2022", "Gaia DR3 4623036865373793408"),
-    ra=84.29121,  # SIMBAD / Gaia DR3, J2000 (05h37m09.9s -80d28m09s); kept from the first release
+    # J2000 (05h37m09.9s -80d28m09s): moved by its proper motion to each sector's epoch, it is the
+    # position of the sector target lists (S001: 84.3009, -80.4637; tess.mit.edu all_targets_S0NN_v1,
+    # copies at tzdwi/TESS-Gaia@a50aba22, 2018-2020; tests/fidelity/test_real_targets.py).
+    ra=84.29121,  # J2000, as above
     dec=-80.46912,
     object_type="PM*",
     tic=261136679,
-    tmag=5.105,  # TIC 8 Tmag; kept from the first release
-    teff=6037.0,  # TIC 8 Teff; kept from the first release
-    radius_rsun=1.10,  # TIC 8 radius; kept from the first release
-    # Period, mid-transit time, depth and duration as in the discovery papers (Huang et al. 2018,
-    # ApJL 868 L39; Gandolfi et al. 2018, A&A 619 L10): P = 6.2679 d, T0 = BJD 2458325.50,
-    # ~300 ppm, ~3 h; notebook 00 quotes them.  Not re-read from a stored copy in issue 13.
-    planets=(Planet("pi Men c", 6.26790, 1325.5035, 290.0, 2.95),),
+    tmag=5.105,  # the target lists give 5.10 (sectors 1-13) and 5.11 (sector 27)
+    teff=5992.1,  # TIC 8.1, as SPOC's sector-1 TCE table gives it (tce_steff; 2021-05-12 table)
+    radius_rsun=1.14889,  # TIC 8.1 (tce_sradius), same table
+    # Period and mid-transit time of the discovery papers (Huang et al. 2018, ApJL 868 L39;
+    # Gandolfi et al. 2018, A&A 619 L10), which SPOC's one-sector fit agrees with (6.2675 d,
+    # BTJD 1325.50); depth and duration are that fit's (tce_depth 301.808 ppm, tce_duration
+    # 2.97585 h): tess2018206190142-s0001-s0001_dvr-tcestats.csv of 2021-05-12, row
+    # 00261136679-01, copy at orionlee/tess_dv_fast@1ed0fde5 tests/data/tess_dv_fast/.
+    planets=(Planet("pi Men c", 6.26790, 1325.5035, 301.808, 2.97585),),
 )
 
 #: Fomalhaut (alpha PsA).

@@ -20,10 +20,12 @@ Sources (read 2026-12-03):
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
 import pytest
+from astropy.time import Time
 from recorded import Fact
 
 from offline_archive.sky import catalogue, catalogue_ffi, targets
@@ -224,3 +226,59 @@ def test_notebook_02s_tce_is_the_single_event() -> None:
     near_first = np.abs(times - tce.epoch_btjd) < tce.duration_hours / 48
     assert near_second.any() and np.all(model[near_second] == 1.0)
     assert np.ptp(model[near_first]) > 0.1
+
+
+#: SPOC's sector-1 TCE table as MAST serves it since its 2021 reprocessing (a trimmed copy).
+TCE_TABLE_2021 = (
+    "tess2018206190142-s0001-s0001_dvr-tcestats.csv (Created Date = 2021-05-12), trimmed copy at "
+    "orionlee/tess_dv_fast@1ed0fde5 tests/data/tess_dv_fast/"
+)
+PI_MEN_FACTS = (
+    Fact(
+        "Pi Mensae (TIC 261136679) in the 2-minute target lists: sector 1 on camera 4 CCD 2 at "
+        "(84.3009, -80.4637), Tmag 5.10; 4 on 4-3; 8 on 4-4; 11 on 4-1; 12 on 3-4; 13 on 3-3; "
+        "27 on 3-3 at (84.3019, -80.4631), Tmag 5.11",
+        TARGET_LIST_S1.replace("S001", "S0NN"),
+        "2018-08-16 to 2020",
+    ),
+    Fact(
+        "TCE 00261136679-01: tce_period 6.2675 d, tce_time0bt 1325.5, tce_depth 301.808 ppm, "
+        "tce_duration 2.97585 h, tce_steff 5992.1 K and tce_sradius 1.14889 Rsun (TIC8.1)",
+        TCE_TABLE_2021,
+        "2021-05-12",
+    ),
+)
+
+
+def test_pi_mensae_is_where_the_target_lists_put_it() -> None:
+    # The lists give positions at their sector's epoch; the two two years apart give the star's
+    # motion, which carries them back to J2000.  Their 0.0001-degree rounding leaves about 7 arcsec
+    # of slack over the 18.6 years; the star moved 20 arcsec in that time.
+    star = targets.PI_MEN
+    listed = {1: (84.3009, -80.4637), 27: (84.3019, -80.4631)}
+    epochs = {
+        n: Time(
+            (targets.SECTORS[n].start_btjd + targets.SECTORS[n].end_btjd) / 2 + targets.BTJD_OFFSET,
+            format="jd",
+        ).jyear
+        for n in listed
+    }
+    years = epochs[27] - epochs[1]
+    per_year = [(listed[27][i] - listed[1][i]) / years for i in (0, 1)]
+    ra, dec = (listed[1][i] - per_year[i] * (epochs[1] - 2000.0) for i in (0, 1))
+    assert abs(dec - star.dec) * 3600 < 8.0, PI_MEN_FACTS[0]
+    assert abs((ra - star.ra) * math.cos(math.radians(dec))) * 3600 < 8.0, PI_MEN_FACTS[0]
+    assert f"{star.tmag:.2f}" in ("5.10", "5.11"), PI_MEN_FACTS[0]
+    listed_ccds = {1: (4, 2), 4: (4, 3), 8: (4, 4), 11: (4, 1), 12: (3, 4), 13: (3, 3), 27: (3, 3)}
+    for sector, ccd in listed_ccds.items():
+        assert catalogue.TESS_CCD[(star.key, sector)] == ccd, PI_MEN_FACTS[0]
+
+
+def test_pi_men_c_is_spocs_sector_1_tce() -> None:
+    star = targets.PI_MEN
+    assert (star.teff, star.radius_rsun) == (5992.1, 1.14889), PI_MEN_FACTS[1]
+    (planet,) = star.planets
+    assert (planet.depth_ppm, planet.duration_hours) == (301.808, 2.97585), PI_MEN_FACTS[1]
+    # the papers' ephemeris, which the one-sector fit matches to the digits it quotes
+    assert abs(planet.period_days - 6.2675) < 0.0005, PI_MEN_FACTS[1]
+    assert abs(planet.epoch_btjd - 1325.5) < 0.005, PI_MEN_FACTS[1]

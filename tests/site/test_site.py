@@ -120,6 +120,7 @@ def test_page_loads_cleanly_from_disk(page, visit_page) -> None:
         tab.context.close()
 
 
+@pytest.mark.xdist_group("site-plots-and-animations")
 @pytest.mark.parametrize("page", pages_with(SITE, BOKEH_MARK) if SITE.is_dir() else [])
 def test_bokeh_plots_draw(page, site_server, visit_page) -> None:
     tab, visit = visit_page(site_server.url + page)
@@ -131,6 +132,7 @@ def test_bokeh_plots_draw(page, site_server, visit_page) -> None:
         tab.context.close()
 
 
+@pytest.mark.xdist_group("site-plots-and-animations")
 @pytest.mark.parametrize("page", pages_with(SITE, ANIMATION_MARK) if SITE.is_dir() else [])
 def test_animations_step_through_frames(page, site_server, visit_page) -> None:
     tab, visit = visit_page(site_server.url + page)
