@@ -27,7 +27,7 @@ from pathlib import Path
 from ..sky.targets import Observation, Product
 
 #: Stamped on the built data; bump it whenever any writer's output changes.
-GENERATOR_VERSION = "8"
+GENERATOR_VERSION = "9"
 
 MAY_IMPORT: tuple[str, ...] = ("sky",)
 

@@ -28,6 +28,7 @@ import pytest
 from astropy.time import Time
 from recorded import Fact
 
+from offline_archive.generate import tess as generate_tess
 from offline_archive.sky import catalogue, catalogue_ffi, targets
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
@@ -243,7 +244,8 @@ PI_MEN_FACTS = (
     ),
     Fact(
         "TCE 00261136679-01: tce_period 6.2675 d, tce_time0bt 1325.5, tce_depth 301.808 ppm, "
-        "tce_duration 2.97585 h, tce_steff 5992.1 K and tce_sradius 1.14889 Rsun (TIC8.1)",
+        "tce_duration 2.97585 h, tce_ror 0.0164966, tce_prad 2.06908 Earth radii, tce_steff 5992.1 K "
+        "and tce_sradius 1.14889 Rsun (TIC8.1)",
         TCE_TABLE_2021,
         "2021-05-12",
     ),
@@ -282,3 +284,7 @@ def test_pi_men_c_is_spocs_sector_1_tce() -> None:
     # the papers' ephemeris, which the one-sector fit matches to the digits it quotes
     assert abs(planet.period_days - 6.2675) < 0.0005, PI_MEN_FACTS[1]
     assert abs(planet.epoch_btjd - 1325.5) < 0.005, PI_MEN_FACTS[1]
+    # depth over radius ratio squared: the limb darkening the generator assumes is SPOC's, to 1 %
+    assert generate_tess.LIMB_DARKENED_DEPTH == pytest.approx(301.808e-6 / 0.0164966**2, rel=0.01)
+    radius = math.sqrt(planet.depth_ppm * 1e-6 / generate_tess.LIMB_DARKENED_DEPTH) * star.radius_rsun * 109.1
+    assert radius == pytest.approx(2.06908, rel=0.01), PI_MEN_FACTS[1]
