@@ -17,7 +17,7 @@ __all__ = ["find_excursions", "robust_sigma"]
 MAX_STEP_DAYS = 1.0 / 24.0
 
 
-def _plain(values: ArrayLike) -> np.ndarray:
+def as_float_array(values: ArrayLike) -> np.ndarray:
     """Float values with masked entries as NaN (works for astropy masked columns and numpy arrays)."""
     filled = values.filled(np.nan) if hasattr(values, "filled") else values
     return np.asarray(filled, dtype=float)
@@ -25,7 +25,7 @@ def _plain(values: ArrayLike) -> np.ndarray:
 
 def robust_sigma(values: ArrayLike) -> float:
     """The standard deviation of the bulk of the values, from their median absolute deviation."""
-    values = _plain(values)
+    values = as_float_array(values)
     values = values[np.isfinite(values)]
     return float(1.4826 * np.median(np.abs(values - np.median(values))))
 
@@ -56,7 +56,7 @@ def find_excursions(time: ArrayLike, flux: ArrayLike, n_sigma: float = 8.0, min_
         median), ``peak_sigma`` (the same in robust standard deviations), ``n_cadences`` and
         ``kind`` (``"brighter"`` or ``"fainter"``).  Empty when nothing stands out.
     """
-    time, flux = _plain(time), _plain(flux)
+    time, flux = as_float_array(time), as_float_array(flux)
     good = np.isfinite(time) & np.isfinite(flux)
     time, flux = time[good], flux[good]
     names = ("start", "end", "peak_time", "peak", "peak_sigma", "n_cadences", "kind")

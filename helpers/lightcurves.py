@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from helpers.events import as_float_array
+
 __all__ = ["TransitMeasurement", "in_transit_mask", "measure_transit", "phase_days"]
 
 
@@ -214,3 +216,39 @@ def measure_transit(
         n_out=n_out,
         n_transits=int(np.unique(transit_number).size),
     )
+
+
+def bin_cadences(time: ArrayLike, flux: ArrayLike, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Average consecutive cadences ``size`` at a time (a faint star's points made less noisy).
+
+    Masked or NaN cadences are left out of their group's averages; a group with none left is NaN.
+    Cadences after the last whole group are dropped.
+
+    Parameters
+    ----------
+    time, flux : array_like
+        The cadences' times and fluxes, in order (masked arrays or astropy columns are fine).
+    size : int
+        How many cadences make one point (5 turns 2-minute cadences into 10-minute points).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The points' mean times and mean fluxes.
+
+    Raises
+    ------
+    ValueError
+        If ``size`` is not a positive whole number, the arrays differ in length, or there are
+        fewer cadences than ``size``.
+    """
+    if int(size) != size or size < 1:
+        raise ValueError(f"size must be a positive whole number of cadences, not {size!r}")
+    time, flux = as_float_array(time), as_float_array(flux)
+    if time.shape != flux.shape:
+        raise ValueError(f"time has {time.size} cadences but flux has {flux.size}")
+    whole = time.size // size * size
+    if whole == 0:
+        raise ValueError(f"{time.size} cadences make no group of {size}")
+    groups = [np.ma.masked_invalid(values[:whole]).reshape(-1, size).mean(axis=1) for values in (time, flux)]
+    return tuple(np.ma.filled(g.astype(float), np.nan) for g in groups)

@@ -62,10 +62,3 @@ class Recording:
             self._archive = None
             self._cassette.close()
         return self.path
-
-    def abandon(self) -> None:
-        """Stop the recorder and remove the unfinished cassette."""
-        if self._archive is not None:
-            self._archive.stop()
-            self._archive = None
-            self._cassette.abandon()

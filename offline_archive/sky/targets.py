@@ -288,8 +288,8 @@ TRAPPIST_1 = Target(
     tmag=14.0,  # TIC 8 Tmag (rounded); kept from the first release
 )
 
-#: The TESS target of the "querying MAST step by step" tutorial (seeds/002), a K dwarf near the
-#: southern continuous viewing zone.  Position and Tmag: its row of the TESS Science Office's
+#: The TESS target of the "querying MAST step by step" tutorial (seeds/002), a cool star (4014 K)
+#: that TESS watched at 2-minute cadence through all 13 sectors of its first year.  Position and Tmag: its row of the TESS Science Office's
 #: 2-minute target list of sector 1, all_targets_S001_v1 (tess.mit.edu, created 2018-08-16; copy
 #: read 2026-12-04 at tzdwi/TESS-Gaia@a50aba22, all_targets_S001_v1.csv: "25132999,4,1,10.77,
 #: 62.0296,-71.4497"); the lists of sectors 2-13 give the same position and Tmag, that of sector 27
@@ -427,9 +427,8 @@ TARGETS: tuple[Target, ...] = (
 #: along the ecliptic; this one passes 4 arcsec from TIC 214568914 in sector 1.  It is the archive's
 #: simulation: no record here names a body that crossed the star.  The real fact is the sector-1
 #: TCE's single event at BTJD 1334.45 (see TIC_214568914); the archive explains it with an asteroid
-#: whose closest approach is the TCE's epoch, bright enough (Tmag 14.4, a main-belt asteroid some
-#: tens of kilometres across near opposition) for its dips and hump to stand out of a Tmag 15.3
-#: star's noise in 10-minute averages (notebook 02).
+#: whose closest approach is the TCE's epoch, made bright enough (Tmag 14.4) for its dips and hump
+#: to stand out of a Tmag 15.3 star's noise in 10-minute averages (notebook 02).
 FLYBYS: tuple[Flyby, ...] = (
     Flyby(
         description="a main-belt asteroid",

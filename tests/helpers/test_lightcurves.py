@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from helpers.lightcurves import TransitMeasurement, in_transit_mask, measure_transit, phase_days
+from helpers.lightcurves import TransitMeasurement, bin_cadences, in_transit_mask, measure_transit, phase_days
 
 PERIOD = 6.2679
 EPOCH = 1325.5035
@@ -109,3 +109,31 @@ def test_snr_of_degenerate_measurements():
     assert not TransitMeasurement(70.0, 10.0, 5, 5, 1).is_detected()
     assert TransitMeasurement(71.0, 10.0, 5, 5, 1).is_detected()
     assert TransitMeasurement(60.0, 10.0, 5, 5, 1).is_detected(threshold=5)
+
+
+def test_bin_cadences_averages_groups_and_leaves_out_masked_cadences():
+    time = np.arange(12.0)
+    flux = np.ma.array([1, 1, 1, 1, 1, 2, 2, 2, 2, 9, 5, 5], mask=[0] * 9 + [1, 0, 0], dtype=float)
+    binned_time, binned_flux = bin_cadences(time, flux, 5)
+    np.testing.assert_allclose(binned_time, [2.0, 7.0])  # the last two cadences make no group
+    np.testing.assert_allclose(binned_flux, [1.0, 2.0])  # the masked 9 is left out
+    _, all_masked = bin_cadences(time[:5], np.ma.masked_all(5), 5)
+    assert np.isnan(all_masked).all()
+    _, with_nan = bin_cadences(time[:2], [np.nan, 4.0], 2)
+    np.testing.assert_allclose(with_nan, [4.0])
+
+
+def test_bin_cadences_reduces_white_noise_by_the_square_root_of_the_group():
+    time, flux, _ = box_light_curve(depth_ppm=0.0, noise_ppm=1000.0)
+    _, binned = bin_cadences(time, flux, 25)
+    assert np.std(binned) == pytest.approx(np.std(flux) / 5, rel=0.1)
+
+
+@pytest.mark.parametrize(
+    ("time", "flux", "size", "message"),
+    [([1.0, 2.0], [1.0, 2.0], 0, "positive whole number"), ([1.0, 2.0], [1.0, 2.0], 1.5, "positive whole number"),
+     ([1.0, 2.0], [1.0], 1, "differ|but flux has"), ([1.0, 2.0], [1.0, 2.0], 3, "no group of 3")],
+)  # fmt: skip
+def test_bin_cadences_names_bad_input(time, flux, size, message):
+    with pytest.raises(ValueError, match=message):
+        bin_cadences(time, flux, size)

@@ -196,7 +196,7 @@ def test_the_10_minute_points_are_less_noisy(notebook):
     """Point-to-point scatter (median absolute successive difference) of the cadences and of the averages."""
     cadences, averages = notebook.evaluate(
         "[float(np.ma.median(np.abs(np.ma.diff(x)))) for x in "
-        "(np.ma.masked_invalid(lightcurve['LC_DETREND'].filled(np.nan)), binned_flux)]"
+        "(np.ma.masked_invalid(lightcurve['LC_DETREND'].filled(np.nan)), np.ma.masked_invalid(binned_flux))]"
     )
     assert averages < cadences / 2  # "the noise drops by more than half"
 

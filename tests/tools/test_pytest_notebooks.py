@@ -109,7 +109,6 @@ def test_the_summary_counts_kernels_and_refuses_a_second_test_execution() -> Non
 
 
 REPLAY_TEST = """
-import json
 from pathlib import Path
 
 import pytest
