@@ -47,7 +47,8 @@ def test_make_lab_from_a_fresh_clone_installs_builds_the_archive_then_starts_lab
     ).stdout
     steps = [
         "-m venv .venv",
-        "uv pip install --python .venv/bin/python --quiet -r requirements.lock",
+        "uv pip install --python .venv/bin/python --quiet --compile-bytecode -r requirements.lock",
+        "-m compileall -q -j 0 helpers offline_archive tools",
         "-m offline_archive build",
         "-m offline_archive exec -- .venv/bin/jupyter lab --notebook-dir=notebooks",
     ]
@@ -157,3 +158,21 @@ def test_make_chromium_installs_debians_package_only_when_missing(tmp_path) -> N
         env=CLEAN_ENV,
     )
     assert done.stdout.strip() == "" and "apt-get" not in done.stderr
+
+
+def test_the_installed_packages_carry_their_bytecode() -> None:
+    """The install compiled every module: no process of the gate compiles its imports again.
+
+    With PYTHONDONTWRITEBYTECODE set, a module without a ``.pyc`` is compiled on every import and
+    the result is thrown away (``import lightkurve``: 7.1 s of CPU instead of 2.8 s, 2026-12-04).
+    """
+    import importlib.util
+
+    import lightkurve
+    import scipy.signal
+
+    import helpers
+
+    for module in (lightkurve, scipy.signal, helpers):
+        cached = Path(importlib.util.cache_from_source(module.__file__))
+        assert cached.is_file(), f"{module.__name__} has no bytecode at {cached}: run make install"
