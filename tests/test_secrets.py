@@ -191,10 +191,39 @@ def test_matplotlib_animation_ids_are_skipped_but_a_key_beside_them_is_not(tmp_p
     nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "animation.ipynb")
     text = scan_secrets.notebook_text(tmp_path / "animation.ipynb")
     assert not any(i[-32:] in text for i in ids) and "_anim_loop_select<id>" in text
+    assert "<image data>" in text and "data:image/png;base64" not in text, "each frame left out whole"
     assert scan_secrets.scan_files([tmp_path / "animation.ipynb"], root=tmp_path) == []
 
     key_id, secret = _fake_aws_key()
     cell.outputs[0]["data"]["text/html"] = html + f"<p>{key_id} {secret}</p>"
     nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "animation.ipynb")
     found = scan_secrets.scan_files([tmp_path / "animation.ipynb"], root=tmp_path)
+    assert "AWS Access Key" in {f.kind for f in found}
+
+
+def test_inline_bokehjs_is_left_out_but_a_key_inside_it_is_not(tmp_path):
+    """output_notebook() puts the 4 MB library inline; its lines are the installed bokeh's own."""
+    from bokeh.resources import INLINE
+
+    library = "\n".join(INLINE.js_raw)
+    # As the notebook shows it: the library indented inside the loader's script.
+    shown = (
+        "(function(root) {\n" + "\n".join("    " + line for line in library.splitlines()) + "\n}(window));"
+    )
+    cell = nbformat.v4.new_code_cell(
+        "output_notebook()",
+        outputs=[nbformat.v4.new_output("display_data", data={"application/javascript": shown})],
+    )
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "bokeh.ipynb")
+    text = scan_secrets.notebook_text(tmp_path / "bokeh.ipynb")
+    assert len(library) > 1_000_000 and len(text) < len(library) / 20
+    assert scan_secrets.scan_files([tmp_path / "bokeh.ipynb"], root=tmp_path) == []
+
+    key_id, secret = _fake_aws_key()
+    lines = shown.splitlines()
+    middle = max(range(len(lines)), key=lambda i: len(lines[i]))  # the longest line of the library
+    lines[middle] = lines[middle][:5000] + f"{key_id} {secret}" + lines[middle][5000:]
+    cell.outputs[0]["data"]["application/javascript"] = "\n".join(lines)
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "bokeh.ipynb")
+    found = scan_secrets.scan_files([tmp_path / "bokeh.ipynb"], root=tmp_path)
     assert "AWS Access Key" in {f.kind for f in found}

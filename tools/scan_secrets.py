@@ -15,7 +15,11 @@ a base64 string that decodes to a JSON object holding nothing but a ``session_id
 too (a signed token has dots and a signature, and is still scanned).  matplotlib's HTML
 animations name their elements and script variables with a random ``uuid4().hex``
 (``_anim_loop_select<hex>``, ``anim<hex>``), which now and then scores as a high-entropy string:
-the hex of each animation's ``_anim_img`` is replaced by ``<id>`` wherever it stands.  A line
+the hex of each animation's ``_anim_img`` is replaced by ``<id>`` wherever it stands; the frames
+themselves are PNG data URIs whose base64 is wrapped every 76 characters (JavaScript string lines
+ending in a backslash), and each is replaced whole.  BokehJS itself, some 4 MB of JavaScript that
+``output_notebook`` puts inline, is left out line by line: a line equal, whitespace aside, to a line
+of the installed bokeh's own library files is the library, not something a notebook printed.  A line
 that must hold something credential-shaped on purpose would carry detect-secrets' inline
 ``pragma: allowlist secret`` comment (none does today); nothing else is allowed.
 """
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import functools
 import json
 import re
 import subprocess
@@ -51,6 +56,10 @@ BINARY_RUN = re.compile(r"[A-Za-z0-9+/]{256,}={0,2}")
 #: matplotlib's HTML animations (``to_jshtml``) name their image ``_anim_img`` plus a random
 #: ``uuid4().hex``, and reuse that hex in every element and script name of the animation.
 ANIMATION_ID = re.compile(r"_anim_img([0-9a-f]{32})")
+#: An image as a data URI whose base64 is wrapped as a JavaScript string: ``\\`` and a line break.
+WRAPPED_DATA_URI = re.compile(r"data:image/[\w.+-]+;base64,(?:[A-Za-z0-9+/]+\\\n)*[A-Za-z0-9+/]*={0,2}")
+#: Lines shorter than this are never taken for BokehJS (``});`` could stand anywhere).
+LIBRARY_LINE_MIN = 40
 #: Base64 (or base64url) of a JSON object: it starts with ``{"``.
 JSON_TOKEN = re.compile(r"eyJ[A-Za-z0-9_\-+/]+={0,2}")
 
@@ -87,10 +96,31 @@ def notebook_text(path: Path) -> str:
                     )
             if output.get("output_type") == "error":
                 parts.append(output.get("evalue", ""))
-    text = BINARY_RUN.sub(lambda m: f"<{len(m.group())} characters of base64 data>", "\n".join(parts))
+    text = "\n".join(_without_bokehjs("\n".join(parts).split("\n")))
+    text = WRAPPED_DATA_URI.sub("<image data>", text)
+    text = BINARY_RUN.sub(lambda m: f"<{len(m.group())} characters of base64 data>", text)
     for animation in set(ANIMATION_ID.findall(text)):
         text = text.replace(animation, "<id>")
     return JSON_TOKEN.sub(_session_token_elided, text)
+
+
+@functools.cache
+def bokehjs_lines() -> frozenset[str]:
+    """The lines of the installed BokehJS (``bokeh.resources.INLINE``), stripped of indentation."""
+    from bokeh.resources import INLINE
+
+    return frozenset(
+        stripped
+        for source in INLINE.js_raw
+        for line in source.splitlines()
+        if len(stripped := line.strip()) >= LIBRARY_LINE_MIN
+    )
+
+
+def _without_bokehjs(lines: list[str]) -> list[str]:
+    """``lines`` with each line of the BokehJS library replaced by a placeholder (line count kept)."""
+    library = bokehjs_lines()
+    return ["<a line of BokehJS>" if line.strip() in library else line for line in lines]
 
 
 def _session_token_elided(match: re.Match) -> str:
