@@ -26,6 +26,10 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # Three on two cores: a process waiting on a kernel, a recorder or a browser leaves its core to the
 # others (make test on this project's 2-core machine, 2026-12-04: 355 and 367 s with three, 391 s with two).
 PARALLEL ?= -n 3 --dist loadgroup
+# The built site's tests wait on Chromium (each page until its network is idle) more than they
+# compute; two processes finish them first (test-site on this machine, 2026-12-04: 29 and 31 s with
+# two, 39 s with three, 36 s with one).  PARALLEL= runs them in one process too.
+SITE_PARALLEL ?= $(if $(strip $(PARALLEL)),-n 2 --dist loadgroup)
 # The scan of the executed copies runs with the site's tests, once test-suite has written them.
 AFTER_EXECUTION := --deselect tests/test_secrets.py::test_executed_notebooks_print_no_credentials
 # Every notebook execution of `make test` appends a line here (tools/notebook_execution.py).
@@ -126,7 +130,7 @@ test-notebooks: install
 # execution in test-suite, and sets SITE_TESTS to the built site's tests alone.
 SITE_TESTS ?= tests/site tests/test_secrets.py::test_executed_notebooks_print_no_credentials
 test-site: install chromium
-	$(BIN)/python -m pytest $(PARALLEL) $(SITE_TESTS) $(call JUNIT,site)
+	$(BIN)/python -m pytest $(SITE_PARALLEL) $(SITE_TESTS) $(call JUNIT,site)
 
 chromium:
 	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the site tests"; \
