@@ -24,8 +24,11 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # Three test processes (pytest-xdist) that keep each notebook's items together; PARALLEL= runs one.
 # Three on two cores: a process waiting on a kernel, a recorder or a browser leaves its core to the
-# others (make test on this project's 2-core machine, 2026-12-04: 355 and 367 s with three, 391 s with two).
-PARALLEL ?= -n 3 --dist loadgroup
+# others (make test on this project's 2-core machine, 2026-12-04: 252 s with three, 268 s with two).
+# --no-loadscope-reorder: pytest-xdist hands the groups out in the order tools/pytest_notebooks.py
+# puts them (the notebooks, the longest groups, first) instead of by their number of tests, which
+# left the one-test workshop copies for last (the slowest process finished 12 s after the others).
+PARALLEL ?= -n 3 --dist loadgroup --no-loadscope-reorder
 # The built site's tests wait on Chromium (each page until its network is idle) more than they
 # compute; two processes finish them first (test-site on this machine, 2026-12-04: 29 and 31 s with
 # two, 39 s with three, 36 s with one).  PARALLEL= runs them in one process too.

@@ -299,7 +299,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             item.add_marker(pytest.mark.xdist_group(name=item.nodeid.split("::", 1)[0]))
     # Each notebook's items together: its cells, its science tests, the marked tests (a replay);
     # the notebooks first of all, in their order: they are the longest groups, and pytest-xdist
-    # hands groups out in this order.
+    # hands groups out in this order when told not to sort them by size (--no-loadscope-reorder,
+    # as make test runs it).
     ordered = []
     for notebook in sorted(groups):
         members = groups[notebook]
