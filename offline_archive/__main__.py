@@ -134,13 +134,18 @@ def _command(args: argparse.Namespace) -> list[str]:
     return args.argv[1:] if args.argv[:1] == ["--"] else args.argv
 
 
+def _upstream(args: argparse.Namespace) -> Upstream:
+    """What ``record``'s ``--upstream-*`` options name (``Upstream.options`` writes them)."""
+    return Upstream(proxy=args.upstream_proxy, ca=args.upstream_ca, s3=args.upstream_s3)
+
+
 def _record(root: Path, args: argparse.Namespace) -> int:
     """``record``: the command against the upstreams, every exchange kept; a summary at the end."""
     command = _command(args)
     if not command:
         print("offline_archive record: give the command to run after --", file=sys.stderr)
         return 2
-    upstream = Upstream(proxy=args.upstream_proxy, ca=args.upstream_ca, s3=args.upstream_s3)
+    upstream = _upstream(args)
     cassette = Cassette.create(args.cassette, upstream.describe())
     try:
         code = run_command(root, command, record=(cassette, upstream))

@@ -36,11 +36,7 @@ class Recording:
     """
 
     def __init__(self, cassette: Path, upstream_env: dict[str, str]) -> None:
-        upstream = Upstream(
-            proxy=upstream_env["HTTPS_PROXY"],
-            ca=upstream_env["REQUESTS_CA_BUNDLE"],
-            s3=upstream_env["AWS_ENDPOINT_URL_S3"],
-        )
+        upstream = Upstream.of_archive(upstream_env)
         self.path = cassette
         self._cassette = Cassette.create(cassette, upstream.describe())
         try:

@@ -105,7 +105,7 @@ def notebook_text(path: Path) -> str:
 
 
 @functools.cache
-def bokehjs_lines() -> frozenset[str]:
+def _bokehjs_lines() -> frozenset[str]:
     """The lines of the installed BokehJS (``bokeh.resources.INLINE``), stripped of indentation."""
     from bokeh.resources import INLINE
 
@@ -119,7 +119,7 @@ def bokehjs_lines() -> frozenset[str]:
 
 def _without_bokehjs(lines: list[str]) -> list[str]:
     """``lines`` with each line of the BokehJS library replaced by a placeholder (line count kept)."""
-    library = bokehjs_lines()
+    library = _bokehjs_lines()
     return ["<a line of BokehJS>" if line.strip() in library else line for line in lines]
 
 

@@ -74,6 +74,23 @@ class Upstream:
     ca: str | None = None
     s3: str = REAL_S3
 
+    @classmethod
+    def of_archive(cls, env: dict[str, str]) -> Upstream:
+        """The running offline archive whose client environment is ``env`` (``serve.client_env``:
+        its proxy, its certificate authority and its S3 endpoint), to record against it.
+
+        Raises
+        ------
+        KeyError
+            When ``env`` does not name an archive (none is running).
+        """
+        return cls(proxy=env["HTTPS_PROXY"], ca=env["REQUESTS_CA_BUNDLE"], s3=env["AWS_ENDPOINT_URL_S3"])
+
+    def options(self) -> list[str]:
+        """The ``--upstream-*`` options of ``python -m offline_archive record`` that name this upstream."""
+        named = [("--upstream-proxy", self.proxy), ("--upstream-ca", self.ca), ("--upstream-s3", self.s3)]
+        return [part for option, value in named if value is not None for part in (option, value)]
+
     def describe(self) -> dict[str, str]:
         return {"web": self.proxy or "the real hosts", "ca": self.ca or "system trust store", "s3": self.s3}
 

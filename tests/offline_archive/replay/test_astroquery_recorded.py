@@ -24,10 +24,11 @@ from pathlib import Path
 
 import astroquery.mast.tests
 import pytest
-from test_record_replay import HERE, archive_cli, upstream
+from test_record_replay import HERE, archive_cli
 
 from offline_archive.replay.cassette import Cassette
 from offline_archive.replay.drift import compare
+from offline_archive.replay.recorder import Upstream
 
 DATA = Path(astroquery.mast.tests.__file__).parent / "data"
 #: The recorded answer of each portal service (as astroquery's test_mast.py maps them).
@@ -80,7 +81,7 @@ def convert(cassette: Path) -> set[str]:
 def drift(archive_env, tmp_path_factory):
     cassette = tmp_path_factory.mktemp("astroquery") / "cassette"
     done = archive_cli(
-        "record", "--cassette", str(cassette), *upstream(archive_env), "--",
+        "record", "--cassette", str(cassette), *Upstream.of_archive(archive_env).options(), "--",
         sys.executable, str(HERE / "astroquery_calls.py"),
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr

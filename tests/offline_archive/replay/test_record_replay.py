@@ -23,6 +23,7 @@ import pytest
 
 from offline_archive.replay.cassette import Cassette
 from offline_archive.replay.drift import compare, report
+from offline_archive.replay.recorder import Upstream
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[2]
@@ -52,16 +53,20 @@ def archive_cli(
     )
 
 
-def upstream(archive_env: dict[str, str]) -> list[str]:
-    """The ``--upstream-*`` options that send a recording to the session's generated archive."""
-    return [
-        "--upstream-proxy",
-        archive_env["HTTPS_PROXY"],
-        "--upstream-ca",
-        archive_env["REQUESTS_CA_BUNDLE"],
-        "--upstream-s3",
-        archive_env["AWS_ENDPOINT_URL_S3"],
-    ]
+def test_the_upstream_options_are_read_back_as_the_same_upstream() -> None:
+    """``Upstream.options()`` is what ``record`` parses into that upstream (a proxy-less one too)."""
+    from offline_archive.__main__ import _parser, _upstream
+
+    env = {
+        "HTTPS_PROXY": "http://127.0.0.1:1",
+        "REQUESTS_CA_BUNDLE": "/ca.pem",
+        "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:2",
+    }
+    for upstream in (Upstream.of_archive(env), Upstream(s3="http://127.0.0.1:3")):
+        args = _parser().parse_args(["record", "--cassette", "c", *upstream.options(), "--", "true"])
+        assert _upstream(args) == upstream
+    with pytest.raises(KeyError):
+        Upstream.of_archive({})
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +85,7 @@ def recorded(archive_env, planted, tmp_path_factory) -> tuple[Path, dict]:
     work = tmp_path_factory.mktemp("record")
     out = work / "found.json"
     done = archive_cli(
-        "record", "--cassette", str(work / "cassette"), *upstream(archive_env), "--",
+        "record", "--cassette", str(work / "cassette"), *Upstream.of_archive(archive_env).options(), "--",
         sys.executable, str(HERE / "clients.py"), str(out),
         env=planted,
     )  # fmt: skip
