@@ -76,7 +76,7 @@ class Upstream:
 
     @classmethod
     def of_archive(cls, env: dict[str, str]) -> Upstream:
-        """The running offline archive whose client environment is ``env`` (``serve.client_env``:
+        """The running offline archive whose client environment is ``env`` (``serve.client_environment``:
         its proxy, its certificate authority and its S3 endpoint), to record against it.
 
         Raises
